@@ -1,0 +1,80 @@
+/**
+ * The catalog of failures: one entry per problem type, and the single place
+ * where a failure's status, title, slug and default wording are defined.
+ */
+
+export type AuthErrorCode =
+  | 'credentials_required'
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'invalid_credentials'
+  | 'insufficient_scope'
+  | 'forbidden'
+  | 'insufficient_user_authentication'
+  | 'auth_unavailable';
+
+export interface ProblemTypeEntry {
+  readonly status: 400 | 401 | 403 | 503;
+  /** `undefined` means the type is `about:blank` and the title is the status phrase. */
+  readonly slug: string | undefined;
+  readonly title: string;
+  /** Default `detail`; also safe for `error_description` (RFC 6750 §3 character set). */
+  readonly detail: string;
+}
+
+export const catalog: Readonly<Record<AuthErrorCode, ProblemTypeEntry>> = {
+  credentials_required: {
+    status: 401,
+    slug: undefined,
+    title: 'Unauthorized',
+    detail: 'Authentication is required to access this resource',
+  },
+  invalid_request: {
+    status: 400,
+    slug: 'invalid-request',
+    title: 'Invalid authentication request',
+    detail: 'The authentication information in the request is malformed',
+  },
+  invalid_token: {
+    status: 401,
+    slug: 'invalid-token',
+    title: 'Invalid access token',
+    detail: 'The access token is not valid',
+  },
+  invalid_credentials: {
+    status: 401,
+    slug: 'invalid-credentials',
+    title: 'Invalid credentials',
+    detail: 'The user name or password is incorrect',
+  },
+  insufficient_scope: {
+    status: 403,
+    slug: 'insufficient-scope',
+    title: 'Insufficient scope',
+    detail: 'The access token does not grant the scope this request requires',
+  },
+  forbidden: {
+    status: 403,
+    slug: undefined,
+    title: 'Forbidden',
+    detail: 'You are not allowed to perform this request',
+  },
+  insufficient_user_authentication: {
+    status: 401,
+    slug: 'insufficient-user-authentication',
+    title: 'Insufficient user authentication',
+    detail: 'A stronger or more recent authentication is required',
+  },
+  auth_unavailable: {
+    status: 503,
+    slug: 'auth-unavailable',
+    title: 'Authentication service unavailable',
+    detail: 'Credentials cannot be checked right now. Retry later with the same credentials',
+  },
+};
+
+export const authErrorCodes = Object.keys(catalog) as readonly AuthErrorCode[];
+
+export function isAuthErrorCode(value: unknown): value is AuthErrorCode {
+  return typeof value === 'string' && Object.hasOwn(catalog, value);
+}

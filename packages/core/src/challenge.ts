@@ -1,0 +1,92 @@
+/**
+ * `WWW-Authenticate` challenges (RFC 9110 §11, RFC 7617 §2, RFC 6750 §3,
+ * RFC 9470 §3, RFC 9728 §5.1). One challenge per field line: headless
+ * Chromium ignores a Basic challenge that follows a Bearer one on one line.
+ */
+import { assertHeaderText, quote } from './header-values.js';
+
+export type AuthScheme = 'Basic' | 'Bearer';
+
+/** Registered schemes in the order they are offered: Basic first (RFC 9110 §11.6.1). */
+export const authSchemes: readonly AuthScheme[] = ['Basic', 'Bearer'];
+
+/** Error information carried by a Bearer challenge, in canonical parameter order. */
+export interface BearerErrorParameters {
+  readonly error: string;
+  readonly error_description?: string | undefined;
+  readonly scope?: string | undefined;
+  readonly acr_values?: string | undefined;
+  readonly max_age?: string | undefined;
+}
+
+export interface ChallengeOptions {
+  /** The protection space (RFC 9110 §11.5). Always sent, always quoted. Default `"api"`. */
+  readonly realm?: string | undefined;
+  /** RFC 9728 protected resource metadata URL, added to Bearer challenges. */
+  readonly resourceMetadata?: string | URL | undefined;
+}
+
+export interface ChallengeFormatter {
+  readonly realm: string;
+  /** `Basic realm="…", charset="UTF-8"`, built once. */
+  readonly basic: string;
+  /** A Bearer challenge, with error information when a token was sent and failed. */
+  bearer(error?: BearerErrorParameters): string;
+  /** The challenge for `scheme` with no error information. */
+  bare(scheme: AuthScheme): string;
+}
+
+export const DEFAULT_REALM = 'api';
+
+function param(name: string, value: string): string {
+  return `${name}=${quote(value)}`;
+}
+
+/** Validates an RFC 9728 metadata URL: absolute http(s), and only URI characters. */
+function resourceMetadataParam(value: string | URL | undefined): string {
+  if (value === undefined) return '';
+  const text = String(value);
+  assertHeaderText(text, 'resourceMetadata');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new TypeError('auth-errors: option "resourceMetadata" must be an absolute URL');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.href !== text || /[\s"\\]/.test(text)) {
+    throw new TypeError(
+      'auth-errors: option "resourceMetadata" must be an absolute http(s) URL in normalized form (as new URL(value).href gives it)',
+    );
+  }
+  return `, ${param('resource_metadata', text)}`;
+}
+
+/**
+ * Builds the static parts of every challenge once, refusing at creation any
+ * configured value that cannot be sent safely.
+ */
+export function createChallengeFormatter(options: ChallengeOptions = {}): ChallengeFormatter {
+  const realm = options.realm ?? DEFAULT_REALM;
+  assertHeaderText(realm, 'realm');
+  const realmParam = param('realm', realm);
+  const metadata = resourceMetadataParam(options.resourceMetadata);
+  const basic = `Basic ${realmParam}, charset="UTF-8"`;
+  const bareBearer = `Bearer ${realmParam}${metadata}`;
+
+  function bearer(error?: BearerErrorParameters): string {
+    if (error === undefined) return bareBearer;
+    let line = `Bearer ${realmParam}, ${param('error', error.error)}`;
+    if (error.error_description !== undefined) line += `, ${param('error_description', error.error_description)}`;
+    if (error.scope !== undefined) line += `, ${param('scope', error.scope)}`;
+    if (error.acr_values !== undefined) line += `, ${param('acr_values', error.acr_values)}`;
+    if (error.max_age !== undefined) line += `, ${param('max_age', error.max_age)}`;
+    return line + metadata;
+  }
+
+  return {
+    realm,
+    basic,
+    bearer,
+    bare: (scheme) => (scheme === 'Basic' ? basic : bareBearer),
+  };
+}

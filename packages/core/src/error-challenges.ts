@@ -1,0 +1,108 @@
+/**
+ * Which `WWW-Authenticate` lines a failure gets: the behaviour contract's
+ * challenge column, in one place for the renderer and for `err.headers`.
+ */
+import type { AuthErrorCode } from './catalog.js';
+import {
+  type AuthScheme,
+  authSchemes,
+  type BearerErrorParameters,
+  type ChallengeFormatter,
+  createChallengeFormatter,
+} from './challenge.js';
+
+/** The fields of an AuthError that decide its challenges. */
+export interface ChallengeSource {
+  readonly code: AuthErrorCode;
+  readonly description: string;
+  readonly scheme: AuthScheme | undefined;
+  readonly realm: string | undefined;
+  readonly requiredScopes: readonly string[] | undefined;
+  readonly acrValues: readonly string[] | undefined;
+  readonly maxAge: number | undefined;
+  readonly retryAfter: number | undefined;
+}
+
+/** The offered schemes plus the one the failure concerns, Basic first; Bearer when nothing else is known. */
+function schemesFor(error: ChallengeSource, offered: readonly AuthScheme[]): AuthScheme[] {
+  const schemes = authSchemes.filter((s) => s === error.scheme || offered.includes(s));
+  return schemes.length > 0 ? schemes : ['Bearer'];
+}
+
+function bearerError(error: ChallengeSource): BearerErrorParameters {
+  switch (error.code) {
+    case 'insufficient_scope':
+      // RFC 6750 §3.1 example: the needed scope says it all.
+      return { error: error.code, scope: error.requiredScopes?.join(' ') };
+    case 'insufficient_user_authentication':
+      return {
+        error: error.code,
+        error_description: error.description,
+        acr_values: error.acrValues?.join(' '),
+        max_age: error.maxAge?.toString(),
+      };
+    default:
+      return { error: error.code, error_description: error.description };
+  }
+}
+
+export function challengeLines(
+  error: ChallengeSource,
+  formatter: ChallengeFormatter,
+  offered: readonly AuthScheme[],
+): string[] {
+  switch (error.code) {
+    case 'forbidden':
+    case 'auth_unavailable':
+      return [];
+    case 'insufficient_scope':
+    case 'insufficient_user_authentication':
+      return [formatter.bearer(bearerError(error))];
+    case 'invalid_request':
+      return error.scheme === 'Bearer' || offered.includes('Bearer') || error.scheme === undefined
+        ? [formatter.bearer(bearerError(error))]
+        : [];
+    case 'invalid_token':
+      return schemesFor(error, offered).map((s) =>
+        s === 'Bearer' ? formatter.bearer(bearerError(error)) : formatter.bare(s),
+      );
+    case 'credentials_required':
+    case 'invalid_credentials':
+      return schemesFor(error, offered).map((s) => formatter.bare(s));
+  }
+}
+
+const formatters = new Map<string, ChallengeFormatter>();
+const MAX_CACHED_REALMS = 64;
+
+/**
+ * A formatter for `realm`, or `fallback` when that realm cannot be sent.
+ * Realms come from configuration, so the cache stays small; it is bounded anyway.
+ */
+export function formatterForRealm(realm: string | undefined, fallback: ChallengeFormatter): ChallengeFormatter {
+  if (realm === undefined || realm === fallback.realm) return fallback;
+  let formatter = formatters.get(realm);
+  if (formatter === undefined) {
+    try {
+      formatter = createChallengeFormatter({ realm });
+    } catch {
+      return fallback;
+    }
+    if (formatters.size >= MAX_CACHED_REALMS) formatters.clear();
+    formatters.set(realm, formatter);
+  }
+  return formatter;
+}
+
+const defaultFormatter = createChallengeFormatter();
+
+/** `err.headers` for host error handlers: the challenges with the default realm, and `Retry-After`. */
+export function defaultChallengeHeaders(error: ChallengeSource): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  const lines = challengeLines(error, formatterForRealm(error.realm, defaultFormatter), []);
+  if (lines.length > 0) headers['WWW-Authenticate'] = lines;
+  if (error.code === 'auth_unavailable') headers['Retry-After'] = String(error.retryAfter ?? DEFAULT_RETRY_AFTER);
+  return headers;
+}
+
+export const DEFAULT_RETRY_AFTER = 5;

@@ -1,0 +1,169 @@
+/**
+ * `AuthError` and one factory per failure. Each error also satisfies the
+ * http-errors contract (`status`, `statusCode`, `expose`, `headers`), so a
+ * host's default error handler that bypasses auth-errors still sends the
+ * right status and challenge.
+ */
+import { type AuthErrorCode, catalog } from './catalog.js';
+import type { AuthScheme } from './challenge.js';
+import { defaultChallengeHeaders } from './error-challenges.js';
+import { isErrorDescription, isScopeToken } from './header-values.js';
+
+const BRAND = Symbol.for('auth-errors.AuthError');
+
+export interface AuthErrorOptions {
+  /** Public, human-readable text for the problem `detail`. Never put a token, a password or internals here. */
+  readonly detail?: string | undefined;
+  /** The internal reason, handed to `onError` and never sent. */
+  readonly cause?: unknown;
+  /** The scheme the failure concerns (`Basic` or `Bearer`). */
+  readonly scheme?: AuthScheme | undefined;
+  /** A guard's own realm, when it differs from the renderer's. */
+  readonly realm?: string | undefined;
+}
+
+export interface StepUpRequirement {
+  /** RFC 9470 `acr_values`, in order of preference. */
+  readonly acrValues?: readonly string[] | undefined;
+  /** RFC 9470 `max_age`: the allowable age of the authentication, in seconds. */
+  readonly maxAge?: number | undefined;
+}
+
+interface AuthErrorInit extends AuthErrorOptions, StepUpRequirement {
+  readonly requiredScopes?: readonly string[] | undefined;
+  readonly retryAfter?: number | undefined;
+}
+
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  readonly code: AuthErrorCode;
+  readonly status: 400 | 401 | 403 | 503;
+  readonly statusCode: 400 | 401 | 403 | 503;
+  /** true for 4xx (the detail is safe to show), false for 5xx, as http-errors defines it. */
+  readonly expose: boolean;
+  /** Safe public text for the problem body's `detail`. */
+  readonly detail: string;
+  /** The same text when it fits RFC 6750's `error_description` character set, else the catalog's default. */
+  readonly description: string;
+  readonly scheme: AuthScheme | undefined;
+  readonly realm: string | undefined;
+  readonly requiredScopes: readonly string[] | undefined;
+  readonly acrValues: readonly string[] | undefined;
+  readonly maxAge: number | undefined;
+  /** Seconds a client should wait before retrying (`auth_unavailable` only). */
+  readonly retryAfter: number | undefined;
+  #headers: Record<string, string | string[]> | undefined;
+
+  constructor(code: AuthErrorCode, init: AuthErrorInit = {}) {
+    const entry = catalog[code];
+    const detail = typeof init.detail === 'string' && init.detail.length > 0 ? init.detail : entry.detail;
+    super(detail, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = code;
+    this.status = entry.status;
+    this.statusCode = entry.status;
+    this.expose = entry.status < 500;
+    this.detail = detail;
+    this.description = isErrorDescription(detail) ? detail : entry.detail;
+    this.scheme = init.scheme;
+    this.realm = init.realm;
+    this.requiredScopes = init.requiredScopes;
+    this.acrValues = init.acrValues;
+    this.maxAge = init.maxAge;
+    this.retryAfter = init.retryAfter;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** Headers for a host error handler that renders this error without auth-errors. */
+  get headers(): Record<string, string | string[]> {
+    this.#headers ??= defaultChallengeHeaders(this);
+    return this.#headers;
+  }
+
+  set headers(value: Record<string, string | string[]>) {
+    this.#headers = value;
+  }
+
+  /** True for an AuthError from any copy of this package. */
+  static is(value: unknown): value is AuthError {
+    if (typeof value !== 'object' || value === null) return false;
+    try {
+      return (value as Record<symbol, unknown>)[BRAND] === true;
+    } catch {
+      return false; // a Proxy whose get trap throws
+    }
+  }
+}
+
+function assertScopes(scopes: readonly string[], option: string): void {
+  if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => typeof s === 'string' && isScopeToken(s))) {
+    throw new TypeError(
+      `auth-errors: ${option} must be a non-empty array of scope tokens (visible ASCII, no spaces, quotes or backslashes)`,
+    );
+  }
+}
+
+/** Throws a TypeError when a step-up requirement cannot be expressed in an RFC 9470 challenge. */
+export function assertStepUp(requirement: StepUpRequirement): void {
+  const { acrValues, maxAge } = requirement;
+  if (acrValues === undefined && maxAge === undefined) {
+    throw new TypeError('auth-errors: a step-up requirement needs "acrValues", "maxAge" or both');
+  }
+  if (acrValues !== undefined) assertScopes(acrValues, 'option "acrValues"');
+  if (maxAge !== undefined && !(Number.isSafeInteger(maxAge) && maxAge >= 0)) {
+    throw new TypeError('auth-errors: option "maxAge" must be a non-negative integer number of seconds');
+  }
+}
+
+/** 401: no credentials, or only schemes this API does not accept. Carries no error information (RFC 6750 §3.1). */
+export function credentialsRequired(options: AuthErrorOptions = {}): AuthError {
+  return new AuthError('credentials_required', options);
+}
+
+/** 400: malformed `Authorization`, duplicate fields, or a token sent by two methods. */
+export function invalidRequest(options: AuthErrorOptions = {}): AuthError {
+  return new AuthError('invalid_request', options);
+}
+
+/** 401: the Bearer token is malformed, expired, not yet valid, badly signed, or not for this resource. */
+export function invalidToken(options: AuthErrorOptions = {}): AuthError {
+  return new AuthError('invalid_token', { scheme: 'Bearer', ...options });
+}
+
+/** 401: Basic credentials that are wrong or do not decode. Never says whether the user or the password was wrong. */
+export function invalidCredentials(options: AuthErrorOptions = {}): AuthError {
+  return new AuthError('invalid_credentials', { scheme: 'Basic', ...options });
+}
+
+/** 403: an authenticated caller whose token lacks one of `requiredScopes`. */
+export function insufficientScope(requiredScopes: readonly string[], options: AuthErrorOptions = {}): AuthError {
+  assertScopes(requiredScopes, 'requiredScopes');
+  return new AuthError('insufficient_scope', { scheme: 'Bearer', ...options, requiredScopes: [...requiredScopes] });
+}
+
+/** 403: an authenticated caller that a policy (role, claim, ownership) denies. No challenge. */
+export function forbidden(options: AuthErrorOptions = {}): AuthError {
+  return new AuthError('forbidden', options);
+}
+
+/** 401: RFC 9470 step-up: the token's `acr` or `auth_time` falls short. */
+export function insufficientUserAuthentication(
+  requirement: StepUpRequirement,
+  options: AuthErrorOptions = {},
+): AuthError {
+  assertStepUp(requirement);
+  return new AuthError('insufficient_user_authentication', {
+    scheme: 'Bearer',
+    ...options,
+    acrValues: requirement.acrValues === undefined ? undefined : [...requirement.acrValues],
+    maxAge: requirement.maxAge,
+  });
+}
+
+/** 503: the identity provider, the JWKS or a verify callback failed for a reason that is not the caller's. */
+export function authUnavailable(options: AuthErrorOptions & { readonly retryAfter?: number } = {}): AuthError {
+  const { retryAfter } = options;
+  if (retryAfter !== undefined && !(Number.isSafeInteger(retryAfter) && retryAfter >= 0)) {
+    throw new TypeError('auth-errors: "retryAfter" must be a non-negative integer number of seconds');
+  }
+  return new AuthError('auth_unavailable', options);
+}

@@ -1,0 +1,78 @@
+/**
+ * Authorization checks on a verified AuthInfo: required scopes (403
+ * insufficient_scope), a policy predicate (403 forbidden) and RFC 9470
+ * step-up (401 insufficient_user_authentication). With no AuthInfo at all,
+ * each is 401 credentials_required: authentication comes first.
+ */
+import {
+  assertStepUp,
+  credentialsRequired,
+  forbidden,
+  insufficientScope,
+  insufficientUserAuthentication,
+  type StepUpRequirement,
+} from '../errors.js';
+import { fail } from '../options.js';
+import { readProperty } from '../safe-read.js';
+import type { AuthInfo } from './auth-info.js';
+import type { AuthRequest } from './request.js';
+
+/** Resolves when the request may go on; rejects with an AuthError otherwise. */
+export type Check = (auth: AuthInfo | undefined, request: AuthRequest) => Promise<void>;
+
+function authenticated(auth: AuthInfo | undefined): AuthInfo {
+  if (auth === undefined || auth === null) throw credentialsRequired();
+  return auth;
+}
+
+/** Every one of `scopes` must be granted. */
+export function createScopeCheck(scopes: readonly string[]): Check {
+  const required = [...scopes];
+  insufficientScope(required); // validates now: a bad scope is a TypeError at creation
+  return async (auth, request) => {
+    if (request.preflight) return;
+    const granted = authenticated(auth).scopes;
+    if (!required.every((s) => granted.includes(s))) {
+      throw insufficientScope(required, { scheme: auth?.scheme });
+    }
+  };
+}
+
+export type Policy<Principal = unknown> = (
+  auth: AuthInfo<Principal>,
+  request: AuthRequest,
+) => boolean | Promise<boolean>;
+
+/**
+ * `policy` returns true to allow. false is 403 `forbidden`. An AuthError it
+ * throws is rendered; any other error is the application's and passes through.
+ */
+export function createPolicyCheck<Principal = unknown>(policy: Policy<Principal>): Check {
+  if (typeof policy !== 'function') fail('requireAuth needs a predicate function');
+  return async (auth, request) => {
+    if (request.preflight) return;
+    if ((await policy(authenticated(auth) as AuthInfo<Principal>, request)) !== true) throw forbidden();
+  };
+}
+
+/** RFC 9470: the token's `acr` must be one of `acrValues`; its `auth_time` no older than `maxAge` seconds. */
+export function createStepUpCheck(requirement: StepUpRequirement, now: () => number = Date.now): Check {
+  assertStepUp(requirement);
+  const { acrValues, maxAge } = requirement;
+  return async (auth, request) => {
+    if (request.preflight) return;
+    const info = authenticated(auth);
+    const claims = info.claims ?? info.principal;
+    const acr = readProperty(claims, 'acr');
+    if (acrValues !== undefined && (typeof acr !== 'string' || !acrValues.includes(acr))) {
+      throw insufficientUserAuthentication(requirement, { detail: 'A different authentication level is required' });
+    }
+    if (maxAge !== undefined) {
+      const authTime = readProperty(claims, 'auth_time');
+      const age = now() / 1000 - (typeof authTime === 'number' ? authTime : Number.NEGATIVE_INFINITY);
+      if (!(age <= maxAge)) {
+        throw insufficientUserAuthentication(requirement, { detail: 'More recent authentication is required' });
+      }
+    }
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * Guards that turn a request's credentials into an AuthInfo or throw the
+ * right AuthError: Basic with a `verify` callback, Bearer with a `verify`
+ * callback (opaque tokens), and Bearer JWT verified with jose.
+ */
+import { createChallengeFormatter } from '../challenge.js';
+import { readAuthorization } from '../credentials/authorization.js';
+import { decodeBasic } from '../credentials/basic.js';
+import { findBearerToken } from '../credentials/bearer.js';
+import {
+  AuthError,
+  type AuthErrorOptions,
+  authUnavailable,
+  credentialsRequired,
+  invalidCredentials,
+  invalidToken,
+} from '../errors.js';
+import { createJwtVerifier, type JwtVerifierOptions } from '../jwt.js';
+import { fail, validateFunction } from '../options.js';
+import { type AuthInfo, scopesOf } from './auth-info.js';
+import type { AuthRequest } from './request.js';
+
+/** Resolves to the AuthInfo, or `undefined` for a CORS preflight, which is never challenged. */
+export type Guard<Principal = unknown> = (request: AuthRequest) => Promise<AuthInfo<Principal> | undefined>;
+
+type Verified<P> = P | false | null | undefined;
+
+export interface BasicGuardOptions<Principal> {
+  /** Realm of the Basic challenge; default: the renderer's. */
+  readonly realm?: string | undefined;
+  /**
+   * Checks a user and password (NFC-normalized, UTF-8). Returns the principal,
+   * or `false` when they are wrong. Compare secrets with `safeEqual`. A thrown
+   * error or rejected promise means the check itself failed: 503, not 401.
+   */
+  readonly verify: (
+    user: string,
+    password: string,
+    request: AuthRequest,
+  ) => Verified<Principal> | Promise<Verified<Principal>>;
+}
+
+export interface BearerGuardOptions<Principal> {
+  readonly realm?: string | undefined;
+  /** Checks an opaque token; returns the principal or `false`. A throw means 503 (see BasicGuardOptions.verify). */
+  readonly verify: (token: string, request: AuthRequest) => Verified<Principal> | Promise<Verified<Principal>>;
+  /** Also accept `access_token` from the query (RFC 6750 §2.3) or an urlencoded body (§2.2). Default: header only. */
+  readonly methods?: { readonly query?: boolean; readonly body?: boolean } | undefined;
+}
+
+export type JwtGuardOptions = JwtVerifierOptions & Omit<BearerGuardOptions<never>, 'verify'>;
+
+function validateRealm(realm: unknown): string | undefined {
+  if (realm === undefined) return undefined;
+  createChallengeFormatter({ realm: realm as string }); // throws a TypeError naming "realm"
+  return realm as string;
+}
+
+/** Runs a verify callback: AuthErrors pass, anything else thrown is the check failing (503). */
+async function runVerify<P>(
+  check: () => Verified<P> | Promise<Verified<P>>,
+  context: AuthErrorOptions,
+): Promise<Verified<P>> {
+  try {
+    return await check();
+  } catch (error) {
+    if (AuthError.is(error)) throw error;
+    throw authUnavailable({ ...context, cause: error });
+  }
+}
+
+/** Re-creates parser errors with the guard's realm, so the challenge names the right protection space. */
+async function inRealm<T>(realm: string | undefined, step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (realm !== undefined && AuthError.is(error) && error.realm === undefined) {
+      throw new AuthError(error.code, {
+        detail: error.detail,
+        cause: error.cause,
+        scheme: error.scheme,
+        realm,
+        requiredScopes: error.requiredScopes,
+        acrValues: error.acrValues,
+        maxAge: error.maxAge,
+        retryAfter: error.retryAfter,
+      });
+    }
+    throw error;
+  }
+}
+
+export function createBasicGuard<Principal = { user: string }>(
+  options: BasicGuardOptions<Principal>,
+): Guard<Principal> {
+  if (typeof options !== 'object' || options === null) fail('basic guard options must be an object');
+  const verify =
+    validateFunction<BasicGuardOptions<Principal>['verify']>(options.verify, 'verify') ??
+    fail('option "verify" is required');
+  const realm = validateRealm(options.realm);
+  const context = { scheme: 'Basic', realm } as const;
+
+  return (request) =>
+    inRealm(realm, async () => {
+      if (request.preflight) return undefined;
+      const credentials = readAuthorization(request.authorization);
+      if (credentials?.scheme !== 'basic') throw credentialsRequired(context);
+      const { user, password } = decodeBasic(credentials.value);
+      const result = await runVerify(() => verify(user, password, request), context);
+      if (result === false || result === null || result === undefined) throw invalidCredentials(context);
+      const principal = (result === true ? { user } : result) as Principal;
+      return { scheme: 'Basic', principal, scopes: scopesOf(principal) };
+    });
+}
+
+function bearerSources(request: AuthRequest, methods: BearerGuardOptions<unknown>['methods']) {
+  const authorization = readAuthorization(request.authorization);
+  let query: string[] | undefined;
+  if (methods?.query === true) {
+    const mark = request.url.indexOf('?');
+    if (mark !== -1) query = new URLSearchParams(request.url.slice(mark + 1)).getAll('access_token');
+  }
+  let body: string[] | undefined;
+  const form = request.contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  if (methods?.body === true && form && request.method !== 'GET' && request.method !== 'HEAD') {
+    const value = (request.body as Record<string, unknown> | undefined)?.access_token;
+    if (typeof value === 'string') body = [value];
+    else if (Array.isArray(value)) body = value.map(String);
+  }
+  return { authorization, query, body };
+}
+
+export function createBearerGuard<Principal = unknown>(options: BearerGuardOptions<Principal>): Guard<Principal> {
+  if (typeof options !== 'object' || options === null) fail('bearer guard options must be an object');
+  const verify =
+    validateFunction<BearerGuardOptions<Principal>['verify']>(options.verify, 'verify') ??
+    fail('option "verify" is required');
+  const realm = validateRealm(options.realm);
+  const methods = options.methods;
+  const context = { scheme: 'Bearer', realm } as const;
+
+  return (request) =>
+    inRealm(realm, async () => {
+      if (request.preflight) return undefined;
+      const token = findBearerToken(bearerSources(request, methods));
+      if (token === undefined) throw credentialsRequired(context);
+      const result = await runVerify(() => verify(token, request), context);
+      if (result === false || result === null || result === undefined) throw invalidToken(context);
+      return { scheme: 'Bearer', principal: result as Principal, scopes: scopesOf(result) };
+    });
+}
+
+export function createJwtGuard(options: JwtGuardOptions): Guard<import('jose').JWTPayload> {
+  const verifyJwt = createJwtVerifier(options);
+  const guard = createBearerGuard({
+    realm: options.realm,
+    methods: options.methods,
+    verify: async (token) => (await verifyJwt(token)).payload,
+  });
+  return async (request) => {
+    const info = await guard(request);
+    return info && { ...info, claims: info.principal };
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The request facts guards need, read from Node's IncomingMessage, which both
+ * Express (`req`) and Koa (`ctx.req`) expose. No framework import.
+ */
+import type { IncomingMessage } from 'node:http';
+
+export interface AuthRequest {
+  readonly method: string;
+  /** The request target as received, for the query method and for logs (path only). */
+  readonly url: string;
+  /** Every `Authorization` field line (Node keeps only the first in `req.headers`). */
+  readonly authorization: readonly string[] | undefined;
+  readonly contentType: string | undefined;
+  /** The parsed body, if a body parser ran; read only for the RFC 6750 §2.2 form method. */
+  readonly body: unknown;
+  /** A CORS preflight: `OPTIONS` with `Access-Control-Request-Method`. Never challenged. */
+  readonly preflight: boolean;
+}
+
+function distinctAuthorization(req: IncomingMessage): string[] | undefined {
+  const distinct = req.headersDistinct?.authorization;
+  if (distinct !== undefined) return distinct;
+  if (req.headersDistinct !== undefined) return undefined;
+  // Node < 18.3 has no headersDistinct: scan the raw pairs.
+  const lines: string[] = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    if ((req.rawHeaders[i] as string).toLowerCase() === 'authorization') lines.push(req.rawHeaders[i + 1] as string);
+  }
+  return lines.length > 0 ? lines : undefined;
+}
+
+export function fromNodeRequest(req: IncomingMessage, options: { url?: string; body?: unknown } = {}): AuthRequest {
+  const method = req.method ?? 'GET';
+  return {
+    method,
+    url: options.url ?? req.url ?? '/',
+    authorization: distinctAuthorization(req),
+    contentType: req.headers['content-type'],
+    body: options.body,
+    preflight: method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined,
+  };
+}
+
+/** Facts for `render()`: method, target and `Accept`. */
+export function renderFacts(
+  req: IncomingMessage,
+  url?: string,
+): { method: string; url: string; accept: string | undefined } {
+  return { method: req.method ?? 'GET', url: url ?? req.url ?? '/', accept: req.headers.accept };
+}

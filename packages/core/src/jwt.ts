@@ -1,0 +1,211 @@
+/**
+ * JWT access-token verification with jose: algorithms pinned, `exp`, `iss` and
+ * `aud` required, bounded clock tolerance, optional RFC 9068 profile. The
+ * remote key resolver is wrapped so that a key source that is down, slow,
+ * non-200 or not JSON is `auth_unavailable` (503), never `invalid_token`.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  createRemoteJWKSet,
+  type JWK,
+  type JWTHeaderParameters,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
+import { type AuthError, authUnavailable, invalidToken } from './errors.js';
+import { fromJoseCode, TOKEN_SIDE_KEY_ERRORS } from './jose-errors.js';
+import { readProperty } from './safe-read.js';
+
+const ASYMMETRIC = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
+const SYMMETRIC = ['HS256', 'HS384', 'HS512'];
+const RFC9068_CLAIMS = ['exp', 'iat', 'jti', 'sub', 'client_id'];
+
+export interface JwtVerifierOptions {
+  /** URL of the issuer's JWKS. Exactly one of `jwksUrl`, `key` and `secret`. */
+  readonly jwksUrl?: string | URL | undefined;
+  /** A public key: PEM (SPKI or certificate), JWK object, or KeyObject. */
+  readonly key?: string | JWK | KeyObject | undefined;
+  /** An HMAC secret of at least 32 bytes (HS256/384/512 only). */
+  readonly secret?: string | Uint8Array | undefined;
+  /** The exact expected `iss` (no trailing-slash normalization, RFC 9068 §4). */
+  readonly issuer: string | readonly string[];
+  /** This resource server's identifier: `aud` must contain it. */
+  readonly audience: string | readonly string[];
+  /** Allowed `alg` values. Default: RS256 and ES256 for keys and JWKS, HS256 for a secret. */
+  readonly algorithms?: readonly string[] | undefined;
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds (0 to 300). Default 30. */
+  readonly clockTolerance?: number | undefined;
+  /** Accepted `typ` header values, compared as media types (`at+jwt` matches `application/AT+JWT`). Default: any. */
+  readonly typ?: readonly string[] | undefined;
+  /** `rfc9068`: `typ` must be `at+jwt` and iat, jti, sub and client_id are required too. */
+  readonly profile?: 'rfc9068' | undefined;
+  /** Claims that must be present, beyond `exp`. */
+  readonly requiredClaims?: readonly string[] | undefined;
+  /** Remote JWKS fetching: timeout (default 5000 ms), cooldown after a refetch (default 30000 ms), cache age (default 600000 ms). */
+  readonly jwks?:
+    | {
+        readonly timeoutDuration?: number;
+        readonly cooldownDuration?: number;
+        readonly cacheMaxAge?: number;
+      }
+    | undefined;
+  /** `Retry-After` seconds for `auth_unavailable`. */
+  readonly retryAfter?: number | undefined;
+}
+
+export interface VerifiedJwt {
+  readonly payload: JWTPayload;
+  readonly protectedHeader: JWTHeaderParameters;
+}
+
+export type JwtVerifier = (token: string) => Promise<VerifiedJwt>;
+
+/** Marks an error thrown while fetching keys, so it is not mistaken for a token defect. */
+class KeySourceFailure extends Error {
+  constructor(cause: unknown) {
+    super('key source failed', { cause });
+  }
+}
+
+function wrapKeySource(getKey: JWTVerifyGetKey): JWTVerifyGetKey {
+  return async (header, token) => {
+    try {
+      return await getKey(header, token);
+    } catch (error) {
+      const code = readProperty(error, 'code');
+      if (typeof code === 'string' && TOKEN_SIDE_KEY_ERRORS.has(code)) throw error;
+      throw new KeySourceFailure(error);
+    }
+  };
+}
+
+function fail(message: string): never {
+  throw new TypeError(`auth-errors: ${message}`);
+}
+
+function stringList(value: unknown, option: string): string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v.length > 0)) {
+    fail(`option "${option}" must be a non-empty string or array of non-empty strings`);
+  }
+  return [...list];
+}
+
+function mediaType(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+}
+
+type Key = KeyObject | Uint8Array | JWTVerifyGetKey;
+
+function resolveKey(options: JwtVerifierOptions, algorithms: readonly string[]): Key {
+  const sources = [options.jwksUrl, options.key, options.secret].filter((v) => v !== undefined);
+  if (sources.length !== 1) fail('give exactly one of the options "jwksUrl", "key" and "secret"');
+  const symmetric = options.secret !== undefined;
+  const allowed = symmetric ? SYMMETRIC : ASYMMETRIC;
+  for (const alg of algorithms) {
+    if (!allowed.includes(alg)) {
+      fail(`option "algorithms": "${alg}" is not allowed with ${symmetric ? 'a secret' : 'a public key or JWKS'}`);
+    }
+  }
+  if (options.secret !== undefined) {
+    const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
+    if (!(secret instanceof Uint8Array) || secret.byteLength < 32) fail('option "secret" must be at least 32 bytes');
+    return secret;
+  }
+  if (options.key !== undefined) {
+    try {
+      const key = options.key;
+      if (typeof key === 'string') return createPublicKey(key);
+      if ('asymmetricKeyType' in key || 'symmetricKeySize' in key) return createPublicKey(key as KeyObject);
+      return createPublicKey({ key: key as JWK & Record<string, unknown>, format: 'jwk' } as never);
+    } catch {
+      return fail('option "key" must be a public key: PEM, JWK or KeyObject');
+    }
+  }
+  let url: URL;
+  try {
+    url = new URL(String(options.jwksUrl));
+  } catch {
+    return fail('option "jwksUrl" must be an absolute URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('option "jwksUrl" must be an http(s) URL');
+  return wrapKeySource(createRemoteJWKSet(url, { ...options.jwks }));
+}
+
+/** Builds a verifier once; options are validated here, with errors that name the bad option. */
+export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
+  if (typeof options !== 'object' || options === null) fail('JWT options must be an object');
+  const issuer = stringList(options.issuer, 'issuer');
+  const audience = stringList(options.audience, 'audience');
+  const algorithms = options.algorithms === undefined ? undefined : stringList(options.algorithms, 'algorithms');
+  const pinned = algorithms ?? (options.secret !== undefined ? ['HS256'] : ['RS256', 'ES256']);
+  const clockTolerance = options.clockTolerance ?? 30;
+  if (typeof clockTolerance !== 'number' || !(clockTolerance >= 0 && clockTolerance <= 300)) {
+    fail('option "clockTolerance" must be a number of seconds from 0 to 300');
+  }
+  const rfc9068 = options.profile === 'rfc9068';
+  if (options.profile !== undefined && !rfc9068) fail('option "profile" must be "rfc9068" when given');
+  const typ = options.typ === undefined ? (rfc9068 ? ['at+jwt'] : undefined) : stringList(options.typ, 'typ');
+  const acceptedTypes = typ?.map(mediaType);
+  const requiredClaims = [...new Set(['exp', ...(rfc9068 ? RFC9068_CLAIMS : []), ...(options.requiredClaims ?? [])])];
+  const retryAfter = options.retryAfter;
+  const key = resolveKey(options, pinned);
+  const verifyOptions = { issuer, audience, algorithms: pinned, clockTolerance, requiredClaims };
+
+  return async (token) => {
+    let result: VerifiedJwt;
+    try {
+      result =
+        typeof key === 'function'
+          ? await jwtVerify(token, key, verifyOptions)
+          : await jwtVerify(token, key, verifyOptions);
+    } catch (error) {
+      throw toAuthError(error, retryAfter);
+    }
+    const { payload, protectedHeader } = result;
+    if (acceptedTypes !== undefined) {
+      const type = protectedHeader.typ;
+      if (typeof type !== 'string' || !acceptedTypes.includes(mediaType(type))) {
+        throw invalidToken({ detail: 'The token is not an access token of an accepted type' });
+      }
+    }
+    const cnf = payload.cnf as { jkt?: unknown } | undefined;
+    if (cnf !== undefined && typeof cnf === 'object' && cnf !== null && 'jkt' in cnf) {
+      // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is rejected.
+      throw invalidToken({ detail: 'The access token is bound to a key and cannot be used as a bearer token' });
+    }
+    return result;
+  };
+}
+
+function toAuthError(error: unknown, retryAfter: number | undefined): AuthError {
+  if (error instanceof KeySourceFailure) {
+    return authUnavailable({ cause: error.cause, scheme: 'Bearer', retryAfter });
+  }
+  const code = readProperty(error, 'code');
+  if (typeof code === 'string' && code.startsWith('ERR_J')) {
+    const mapped = fromJoseCode(code, {
+      cause: error,
+      claim: readProperty(error, 'claim'),
+      reason: readProperty(error, 'reason'),
+    });
+    // A remote-JWKS-only code outside the wrapped resolver cannot come from a key source here.
+    return mapped.code === 'auth_unavailable' ? invalidToken({ cause: error }) : mapped;
+  }
+  // jose throws plain TypeErrors for some attacker-made tokens (PEERS.md §5): a token defect.
+  return invalidToken({ detail: 'The access token is malformed', cause: error });
+}

@@ -1,0 +1,143 @@
+/**
+ * `render()`: any thrown value + request facts + options → the response to
+ * send, or `undefined` when the value is not an auth failure. The one
+ * function both adapters call; it never throws.
+ */
+import { type AuthErrorCode, catalog } from './catalog.js';
+import { type AuthScheme, createChallengeFormatter } from './challenge.js';
+import { challengeLines, DEFAULT_RETRY_AFTER, formatterForRealm } from './error-challenges.js';
+import type { AuthError } from './errors.js';
+import { normalize } from './normalize.js';
+import { validateFunction, validateSchemes, validateSeconds, validateTypeBase } from './options.js';
+import { instancePath, problemDetails, problemMediaType } from './problem.js';
+import { readProperty } from './safe-read.js';
+
+export interface RenderOptions {
+  /** The realm of every challenge (RFC 9110 §11.5). Default `"api"`. */
+  readonly realm?: string | undefined;
+  /** Schemes this API accepts: every 401 offers a challenge for each, Basic first. */
+  readonly schemes?: readonly AuthScheme[] | undefined;
+  /** Absolute URI prefix of the problem types: `${typeBase}invalid-token`. */
+  readonly typeBase?: string | undefined;
+  /** RFC 9728 protected resource metadata URL for Bearer challenges. */
+  readonly resourceMetadata?: string | URL | undefined;
+  /** Add `instance` (the request path, never the query) to problem bodies. */
+  readonly instance?: boolean | undefined;
+  /** `Retry-After` seconds for `auth_unavailable` when the error names none. Default 5. */
+  readonly retryAfter?: number | undefined;
+  /**
+   * Called once per rendered failure, for logs and metrics. Without it, only
+   * 5xx failures are logged (one line on stderr, no message text); expected
+   * 4xx failures are never logged.
+   */
+  readonly onError?: ((event: AuthErrorEvent) => void) | undefined;
+}
+
+export interface RequestFacts {
+  readonly method?: string | undefined;
+  /** The request target as received (`req.originalUrl`, `ctx.originalUrl`). */
+  readonly url?: string | undefined;
+  readonly accept?: string | undefined;
+}
+
+export interface AuthErrorEvent {
+  readonly code: AuthErrorCode;
+  readonly status: number;
+  readonly scheme: AuthScheme | undefined;
+  readonly detail: string;
+  /** The internal reason: for logs, never for responses. */
+  readonly cause: unknown;
+  readonly error: AuthError;
+  readonly method: string | undefined;
+  /** The request path, without the query string. */
+  readonly path: string | undefined;
+}
+
+export interface RenderedResponse {
+  readonly status: number;
+  /** Header fields to set; `www-authenticate` has one challenge per line. */
+  readonly headers: Readonly<Record<string, string | readonly string[]>>;
+  /** Request headers the response varies on: append them to any `Vary` already set. */
+  readonly vary: readonly string[];
+  /** The serialized problem; empty for HEAD. */
+  readonly body: string;
+}
+
+export type Renderer = (thrown: unknown, request: RequestFacts) => RenderedResponse | undefined;
+
+function logUnavailable(event: AuthErrorEvent): void {
+  if (event.status < 500) return;
+  const cause = event.cause;
+  const name = readProperty(cause, 'name');
+  const code = readProperty(cause, 'code') ?? readProperty(readProperty(cause, 'cause'), 'code');
+  const reason = [typeof name === 'string' ? name : undefined, typeof code === 'string' ? `[${code}]` : undefined]
+    .filter(Boolean)
+    .join(' ');
+  console.error(
+    `auth-errors: ${event.code} (${event.status}) for ${event.method ?? '?'} ${event.path ?? '?'}${reason ? `: ${reason}` : ''}`,
+  );
+}
+
+/** Validates options once and builds every static part of the responses. */
+export function createRenderer(options: RenderOptions = {}): Renderer {
+  if (typeof options !== 'object' || options === null) throw new TypeError('auth-errors: options must be an object');
+  const formatter = createChallengeFormatter({ realm: options.realm, resourceMetadata: options.resourceMetadata });
+  const schemes = validateSchemes(options.schemes);
+  const typeBase = validateTypeBase(options.typeBase);
+  const retryAfter = validateSeconds(options.retryAfter, 'retryAfter', DEFAULT_RETRY_AFTER);
+  const onError = validateFunction<(event: AuthErrorEvent) => void>(options.onError, 'onError') ?? logUnavailable;
+  const withInstance = options.instance === true;
+
+  return (thrown, request) => {
+    const error = normalize(thrown);
+    if (error === undefined) return undefined;
+    const path = instancePath(typeof request?.url === 'string' ? request.url : undefined);
+    const method = typeof request?.method === 'string' ? request.method.toUpperCase() : undefined;
+    const accept = typeof request?.accept === 'string' ? request.accept : undefined;
+    const status = catalog[error.code].status;
+    const mediaType = problemMediaType(accept);
+    const body = JSON.stringify(problemDetails(error, typeBase, withInstance ? path : undefined));
+
+    const headers: Record<string, string | readonly string[]> = {
+      'content-type': mediaType,
+      'content-length': String(Buffer.byteLength(body)),
+      'cache-control': 'no-store',
+    };
+    const lines = challengeLines(error, formatterForRealm(error.realm, formatter), schemes);
+    if (lines.length > 0) headers['www-authenticate'] = lines;
+    if (error.code === 'auth_unavailable') headers['retry-after'] = String(error.retryAfter ?? retryAfter);
+
+    try {
+      onError({
+        code: error.code,
+        status,
+        scheme: error.scheme,
+        detail: error.detail,
+        cause: error.cause,
+        error,
+        method,
+        path,
+      });
+    } catch {
+      // A failing logger must not turn a correct 401 into a 500.
+    }
+    return { status, headers, vary: ['Accept'], body: method === 'HEAD' ? '' : body };
+  };
+}
+
+const renderers = new WeakMap<object, Renderer>();
+const defaultRenderer = createRenderer();
+
+/**
+ * One-shot form of `createRenderer(options)(thrown, request)`. Renderers are
+ * cached per options object, so pass the same object each time.
+ */
+export function render(thrown: unknown, request: RequestFacts, options?: RenderOptions): RenderedResponse | undefined {
+  if (options === undefined) return defaultRenderer(thrown, request);
+  let renderer = renderers.get(options);
+  if (renderer === undefined) {
+    renderer = createRenderer(options);
+    renderers.set(options, renderer);
+  }
+  return renderer(thrown, request);
+}
