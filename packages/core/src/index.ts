@@ -36,6 +36,7 @@ export {
   type Guard,
   type JwtGuardOptions,
 } from './guards/credentials-guards.js';
+export { type AdapterBindings, createGuardKit, type GuardKit } from './guards/kit.js';
 export { type AuthRequest, fromNodeRequest, renderFacts } from './guards/request.js';
 export { createJwtVerifier, type JwtVerifier, type JwtVerifierOptions, type VerifiedJwt } from './jwt.js';
 export { normalize } from './normalize.js';

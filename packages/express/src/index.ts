@@ -1,0 +1,62 @@
+/**
+ * @auth-errors/express: the Express adapter. It reads the request, calls the
+ * core, and writes what the core returns; all behaviour lives in the core.
+ */
+import {
+  type AuthInfo,
+  type AuthRequest,
+  createGuardKit,
+  createRenderer,
+  fromNodeRequest,
+  type RenderOptions,
+  renderFacts,
+} from '@auth-errors/core';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+
+export * from '@auth-errors/core';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** Set by basicAuth, bearerAuth and jwtAuth once credentials are verified. */
+      auth?: AuthInfo;
+    }
+  }
+}
+
+export type AuthErrorsOptions = RenderOptions;
+
+/**
+ * The error-handling middleware: register it after your routes. Auth failures
+ * (ours, http-errors 401/403, jose, express-jwt, express-oauth2-jwt-bearer,
+ * Boom…) become problem responses; anything else goes to `next(err)` untouched.
+ */
+export function authErrors(options?: AuthErrorsOptions): ErrorRequestHandler {
+  const render = createRenderer(options);
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const response = render(err, renderFacts(req, req.originalUrl));
+    if (response === undefined) return next(err);
+    res.status(response.status);
+    for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+    for (const field of response.vary) res.vary(field);
+    res.end(response.body);
+  };
+}
+
+function authRequest(req: Request): AuthRequest {
+  return fromNodeRequest(req, { url: req.originalUrl, body: req.body });
+}
+
+export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp } =
+  createGuardKit<RequestHandler>({
+    fromGuard: (guard) => (req, _res, next) => {
+      guard(authRequest(req)).then((auth) => {
+        if (auth !== undefined) req.auth = auth;
+        next();
+      }, next);
+    },
+    fromCheck: (check) => (req, _res, next) => {
+      check(req.auth, authRequest(req)).then(() => next(), next);
+    },
+  });

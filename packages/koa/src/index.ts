@@ -1,0 +1,63 @@
+/**
+ * @auth-errors/koa: the Koa adapter. Register `authErrors()` first: it renders
+ * auth failures inside the middleware chain, so Koa's default error handler
+ * (which drops headers and forces text/plain) never sees them.
+ */
+import {
+  type AuthInfo,
+  type AuthRequest,
+  createGuardKit,
+  createRenderer,
+  fromNodeRequest,
+  type RenderOptions,
+  renderFacts,
+} from '@auth-errors/core';
+import type { Context, Middleware } from 'koa';
+
+export * from '@auth-errors/core';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** Set by basicAuth, bearerAuth and jwtAuth once credentials are verified. */
+    auth?: AuthInfo;
+  }
+}
+
+export type AuthErrorsOptions = RenderOptions;
+
+/** Awaits the rest of the chain; auth failures become problem responses, anything else is rethrown untouched. */
+export function authErrors(options?: AuthErrorsOptions): Middleware {
+  const render = createRenderer(options);
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      if (ctx.headerSent || !ctx.writable) throw err;
+      const response = render(err, renderFacts(ctx.req, ctx.originalUrl));
+      if (response === undefined) throw err;
+      ctx.status = response.status;
+      // The body first: assigning it resets Content-Type and Content-Length, which the headers then set.
+      ctx.body = response.body;
+      for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value as string | string[]);
+      for (const field of response.vary) ctx.vary(field);
+    }
+  };
+}
+
+function authRequest(ctx: Context): AuthRequest {
+  return fromNodeRequest(ctx.req, { url: ctx.originalUrl, body: (ctx.request as { body?: unknown }).body });
+}
+
+export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp } = createGuardKit<Middleware>(
+  {
+    fromGuard: (guard) => async (ctx, next) => {
+      const auth = await guard(authRequest(ctx));
+      if (auth !== undefined) ctx.state.auth = auth;
+      await next();
+    },
+    fromCheck: (check) => async (ctx, next) => {
+      await check(ctx.state.auth, authRequest(ctx));
+      await next();
+    },
+  },
+);
