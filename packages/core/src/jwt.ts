@@ -4,7 +4,7 @@
  * remote key resolver is wrapped so that a key source that is down, slow,
  * non-200 or not JSON is `auth_unavailable` (503), never `invalid_token`.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, KeyObject, type webcrypto } from 'node:crypto';
 import {
   createRemoteJWKSet,
   type JWK,
@@ -36,8 +36,8 @@ const RFC9068_CLAIMS = ['exp', 'iat', 'jti', 'sub', 'client_id'];
 export interface JwtVerifierOptions {
   /** URL of the issuer's JWKS. Exactly one of `jwksUrl`, `key` and `secret`. */
   readonly jwksUrl?: string | URL | undefined;
-  /** A public key: PEM (SPKI or certificate), JWK object, or KeyObject. */
-  readonly key?: string | JWK | KeyObject | undefined;
+  /** A public key: PEM (SPKI or certificate), JWK object, KeyObject or CryptoKey (as jose's generateKeyPair gives). */
+  readonly key?: string | JWK | KeyObject | webcrypto.CryptoKey | undefined;
   /** An HMAC secret of at least 32 bytes (HS256/384/512 only). */
   readonly secret?: string | Uint8Array | undefined;
   /** The exact expected `iss` (no trailing-slash normalization, RFC 9068 §4). */
@@ -109,6 +109,12 @@ function mediaType(typ: string): string {
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
 }
 
+/** A public KeyObject as is; the public half of a private one; a secret key is refused. */
+function publicOf(key: KeyObject): KeyObject {
+  if (key.type === 'public') return key;
+  return createPublicKey(key); // throws for a secret key
+}
+
 type Key = KeyObject | Uint8Array | JWTVerifyGetKey;
 
 function resolveKey(options: JwtVerifierOptions, algorithms: readonly string[]): Key {
@@ -130,7 +136,8 @@ function resolveKey(options: JwtVerifierOptions, algorithms: readonly string[]):
     try {
       const key = options.key;
       if (typeof key === 'string') return createPublicKey(key);
-      if ('asymmetricKeyType' in key || 'symmetricKeySize' in key) return createPublicKey(key as KeyObject);
+      if (key instanceof KeyObject) return publicOf(key);
+      if ('usages' in key && 'algorithm' in key) return publicOf(KeyObject.from(key as webcrypto.CryptoKey));
       return createPublicKey({ key: key as JWK & Record<string, unknown>, format: 'jwk' } as never);
     } catch {
       return fail('option "key" must be a public key: PEM, JWK or KeyObject');
