@@ -1,0 +1,30 @@
+import { authErrors, jwtAuth, requireScopes } from '@auth-errors/express';
+import express from 'express';
+import { configFromEnv } from './config.js';
+import { createDemoIssuer } from './demo-issuer.js';
+
+export async function createApp(config = configFromEnv()) {
+  const app = express();
+  const demo = config.demo ? await createDemoIssuer(config) : undefined;
+  const bearer = jwtAuth({
+    ...(demo ? { key: demo.publicKey } : { jwksUrl: config.jwksUrl }),
+    issuer: config.issuer,
+    audience: config.audience,
+    algorithms: ['ES256', 'RS256'],
+    typ: ['at+jwt', 'JWT'],
+  });
+  const orders = [];
+
+  app.get('/public', (req, res) => res.json({ message: 'Anyone can read this.' }));
+  app.get('/orders', bearer, requireScopes('orders:read'), (req, res) => res.json(orders));
+  app.post('/orders', bearer, requireScopes('orders:write'), express.json(), (req, res) => {
+    const order = { id: orders.length + 1, item: String(req.body?.item ?? 'unnamed'), owner: req.auth.claims.sub };
+    orders.push(order);
+    res.status(201).json(order);
+  });
+  if (demo) app.get('/demo/token', async (req, res) => res.json(await demo.mint(req.query.scope ?? 'orders:read')));
+
+  // After the routes: renders every auth failure; anything else goes on to Express.
+  app.use(authErrors({ realm: 'orders' }));
+  return app;
+}
