@@ -7,9 +7,9 @@ export function createApp() {
   const signedIn = basicAuth({ verify: verifyUser });
   const isAdmin = requireAuth((auth) => auth.principal.roles.includes('admin'));
 
-  app.get('/public', (req, res) => res.json({ message: 'Anyone can read this.' }));
+  app.get('/public', (_req, res) => res.json({ message: 'Anyone can read this.' }));
   app.get('/me', signedIn, (req, res) => res.json(req.auth.principal));
-  app.get('/admin', signedIn, isAdmin, (req, res) => res.json({ message: 'Hello, administrator.' }));
+  app.get('/admin', signedIn, isAdmin, (_req, res) => res.json({ message: 'Hello, administrator.' }));
 
   // After the routes: renders every auth failure; anything else goes on to Express.
   app.use(authErrors({ realm: 'example' }));
