@@ -56,6 +56,20 @@ function validateRealm(realm: unknown): string | undefined {
   return realm as string;
 }
 
+/** `methods` must be `{ query?: boolean, body?: boolean }`: a typo or a string would silently mean header only. */
+function validateMethods(methods: unknown): BearerGuardOptions<unknown>['methods'] {
+  if (methods === undefined) return undefined;
+  const valid =
+    typeof methods === 'object' &&
+    methods !== null &&
+    !Array.isArray(methods) &&
+    Object.entries(methods).every(
+      ([name, value]) => (name === 'query' || name === 'body') && (value === undefined || typeof value === 'boolean'),
+    );
+  if (!valid) fail('option "methods" must be an object such as { query: true, body: false }');
+  return methods as BearerGuardOptions<unknown>['methods'];
+}
+
 /** Runs a verify callback: AuthErrors pass, anything else thrown is the check failing (503). */
 async function runVerify<P>(
   check: () => Verified<P> | Promise<Verified<P>>,
@@ -136,7 +150,7 @@ export function createBearerGuard<Principal = unknown>(options: BearerGuardOptio
     validateFunction<BearerGuardOptions<Principal>['verify']>(options.verify, 'verify') ??
     fail('option "verify" is required');
   const realm = validateRealm(options.realm);
-  const methods = options.methods;
+  const methods = validateMethods(options.methods);
   const context = { scheme: 'Bearer', realm } as const;
 
   return (request) =>
