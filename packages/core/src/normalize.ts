@@ -59,6 +59,8 @@ const jose: Recognizer = (error) => {
 
 /** jwks-rsa, as thrown through express-jwt's or koa-jwt's secret callbacks. */
 function fromJwksRsa(error: object): AuthError | undefined {
+  // jwks-rsa marks every failed JWKS fetch; express-jwt 8 passes a network error (ECONNREFUSED…) on unwrapped.
+  if (readProperty(error, 'isEndpointUnavailable') === true) return authUnavailable({ cause: error, scheme: 'Bearer' });
   switch (readProperty(error, 'name')) {
     case 'JwksError':
     case 'ArgumentError':

@@ -31,8 +31,9 @@ const OFFERED = [PROBLEM_JSON, PLAIN_JSON];
  */
 export function problemMediaType(accept: string | undefined): string {
   if (accept === undefined || accept === '' || accept === '*/*') return PROBLEM_JSON;
-  const chosen = new Negotiator({ headers: { accept } }).mediaType(OFFERED);
-  return chosen === PLAIN_JSON ? PLAIN_JSON : PROBLEM_JSON;
+  const acceptable = new Negotiator({ headers: { accept } }).mediaTypes(OFFERED);
+  // `application/json, application/problem+json` accepts both: only a client that refuses problem+json gets json.
+  return acceptable.includes(PLAIN_JSON) && !acceptable.includes(PROBLEM_JSON) ? PLAIN_JSON : PROBLEM_JSON;
 }
 
 /** The path of a request target, without query or fragment: query tokens (RFC 6750 §2.3) must not be echoed. */

@@ -3,7 +3,7 @@
  * right AuthError: Basic with a `verify` callback, Bearer with a `verify`
  * callback (opaque tokens), and Bearer JWT verified with jose.
  */
-import { createChallengeFormatter } from '../challenge.js';
+import { type AuthScheme, createChallengeFormatter } from '../challenge.js';
 import { readAuthorization } from '../credentials/authorization.js';
 import { decodeBasic } from '../credentials/basic.js';
 import { findBearerToken } from '../credentials/bearer.js';
@@ -83,17 +83,25 @@ async function runVerify<P>(
   }
 }
 
-/** Re-creates parser errors with the guard's realm, so the challenge names the right protection space. */
-async function inRealm<T>(realm: string | undefined, step: () => T | Promise<T>): Promise<T> {
+/**
+ * Re-creates parser errors with the guard's scheme and realm, so the challenge
+ * names the right scheme and protection space (a duplicate `Authorization` on a
+ * Basic route must not advertise Bearer).
+ */
+async function inContext<T>(
+  context: { readonly scheme: AuthScheme; readonly realm: string | undefined },
+  step: () => T | Promise<T>,
+): Promise<T> {
   try {
     return await step();
   } catch (error) {
-    if (realm !== undefined && AuthError.is(error) && error.realm === undefined) {
+    const { scheme, realm } = context;
+    if (AuthError.is(error) && (error.scheme === undefined || (realm !== undefined && error.realm === undefined))) {
       throw new AuthError(error.code, {
         detail: error.detail,
         cause: error.cause,
-        scheme: error.scheme,
-        realm,
+        scheme: error.scheme ?? scheme,
+        realm: error.realm ?? realm,
         requiredScopes: error.requiredScopes,
         acrValues: error.acrValues,
         maxAge: error.maxAge,
@@ -115,7 +123,7 @@ export function createBasicGuard<Principal = { user: string }>(
   const context = { scheme: 'Basic', realm } as const;
 
   return (request) =>
-    inRealm(realm, async () => {
+    inContext(context, async () => {
       if (request.preflight) return undefined;
       const credentials = readAuthorization(request.authorization);
       if (credentials?.scheme !== 'basic') throw credentialsRequired(context);
@@ -154,7 +162,7 @@ export function createBearerGuard<Principal = unknown>(options: BearerGuardOptio
   const context = { scheme: 'Bearer', realm } as const;
 
   return (request) =>
-    inRealm(realm, async () => {
+    inContext(context, async () => {
       if (request.preflight) return undefined;
       const token = findBearerToken(bearerSources(request, methods));
       if (token === undefined) throw credentialsRequired(context);
