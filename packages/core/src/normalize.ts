@@ -171,10 +171,26 @@ const boom: Recognizer = (error) => {
   return scheme === 'Basic' ? invalidCredentials({ cause: error }) : invalidToken({ cause: error });
 };
 
+/**
+ * The scheme of the challenge a 401 brings in `err.headers`, as koa-basic-auth's
+ * `ctx.throw(401, { headers: { 'WWW-Authenticate': 'Basic realm="…"' } })` does:
+ * answering it with a Bearer challenge only would stop browsers asking for a password.
+ */
+function headerScheme(error: object): 'Basic' | 'Bearer' | undefined {
+  const headers = readProperty(error, 'headers');
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const name = Object.keys(headers).find((key) => key.toLowerCase() === 'www-authenticate');
+  const value = name === undefined ? undefined : readProperty(headers, name);
+  const challenge = text(Array.isArray(value) ? value[0] : value);
+  if (/^\s*basic(?:[\s,]|$)/i.test(challenge)) return 'Basic';
+  if (/^\s*bearer(?:[\s,]|$)/i.test(challenge)) return 'Bearer';
+  return undefined;
+}
+
 /** http-errors and anything else with the same contract: 401 and 403 only. */
 const httpErrors: Recognizer = (error) => {
   const status = statusOf(error);
-  if (status === 401) return credentialsRequired({ cause: error });
+  if (status === 401) return credentialsRequired({ scheme: headerScheme(error), cause: error });
   if (status === 403) return forbidden({ cause: error });
   return undefined;
 };
