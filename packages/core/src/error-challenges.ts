@@ -59,7 +59,10 @@ export function challengeLines(
     case 'insufficient_user_authentication':
       return [formatter.bearer(bearerError(error))];
     case 'invalid_request':
-      return error.scheme === 'Bearer' || offered.includes('Bearer') || error.scheme === undefined
+      // Bearer when the failure concerns it, Bearer is configured, or nothing at all is known (as schemesFor).
+      return error.scheme === 'Bearer' ||
+        offered.includes('Bearer') ||
+        (error.scheme === undefined && offered.length === 0)
         ? [formatter.bearer(bearerError(error))]
         : [];
     case 'invalid_token':

@@ -4,7 +4,7 @@
  * host's default error handler that bypasses auth-errors still sends the
  * right status and challenge.
  */
-import { type AuthErrorCode, catalog } from './catalog.js';
+import { type AuthErrorCode, catalog, isAuthErrorCode } from './catalog.js';
 import type { AuthScheme } from './challenge.js';
 import { defaultChallengeHeaders } from './error-challenges.js';
 import { isErrorDescription, isScopeToken } from './header-values.js';
@@ -55,6 +55,7 @@ export class AuthError extends Error {
   #headers: Record<string, string | string[]> | undefined;
 
   constructor(code: AuthErrorCode, init: AuthErrorInit = {}) {
+    assertInit(code, init);
     const entry = catalog[code];
     const detail = typeof init.detail === 'string' && init.detail.length > 0 ? init.detail : entry.detail;
     super(detail, init.cause === undefined ? undefined : { cause: init.cause });
@@ -99,6 +100,20 @@ function assertScopes(scopes: readonly string[], option: string): void {
     throw new TypeError(
       `auth-errors: ${option} must be a non-empty array of scope tokens (visible ASCII, no spaces, quotes or backslashes)`,
     );
+  }
+}
+
+/**
+ * The constructor refuses what the factories refuse: these values reach the
+ * challenge and `Retry-After` headers, and `new AuthError(…)` is public.
+ */
+function assertInit(code: unknown, init: AuthErrorInit): void {
+  if (!isAuthErrorCode(code)) throw new TypeError('auth-errors: unknown auth error code');
+  if (init.requiredScopes !== undefined) assertScopes(init.requiredScopes, 'requiredScopes');
+  if (init.acrValues !== undefined || init.maxAge !== undefined) assertStepUp(init);
+  const { retryAfter } = init;
+  if (retryAfter !== undefined && !(Number.isSafeInteger(retryAfter) && retryAfter >= 0)) {
+    throw new TypeError('auth-errors: "retryAfter" must be a non-negative integer number of seconds');
   }
 }
 

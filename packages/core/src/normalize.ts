@@ -4,6 +4,7 @@
  * express-jwt, koa-jwt (and jwks-rsa behind them), Boom and http-errors.
  * Never throws, whatever it is given: every property read is guarded.
  */
+import { isAuthErrorCode } from './catalog.js';
 import {
   type AuthError,
   AuthError as AuthErrorClass,
@@ -206,7 +207,8 @@ const recognizers: readonly Recognizer[] = [
 ];
 
 export function normalize(thrown: unknown): AuthError | undefined {
-  if (AuthErrorClass.is(thrown)) return thrown;
+  // An AuthError from another copy of the package may carry a code this copy cannot render: read it as a foreign error.
+  if (AuthErrorClass.is(thrown) && isAuthErrorCode(readProperty(thrown, 'code'))) return thrown;
   if ((typeof thrown !== 'object' && typeof thrown !== 'function') || thrown === null) return undefined;
   try {
     for (const recognize of recognizers) {
