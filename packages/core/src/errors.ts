@@ -58,7 +58,15 @@ export class AuthError extends Error {
     assertInit(code, init);
     const entry = catalog[code];
     const detail = typeof init.detail === 'string' && init.detail.length > 0 ? init.detail : entry.detail;
-    super(detail, init.cause === undefined ? undefined : { cause: init.cause });
+    // An AuthError is an expected outcome, not a bug: capturing a stack trace
+    // would cost more than rendering the whole response, and nobody reads it.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(detail, init.cause === undefined ? undefined : { cause: init.cause });
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     this.code = code;
     this.status = entry.status;
     this.statusCode = entry.status;
