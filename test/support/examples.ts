@@ -54,7 +54,7 @@ export function startExample(name: string, env: Record<string, string> = {}): Pr
 
 /** Every WWW-Authenticate field line, in order (Node joins repeated lines in res.headers). */
 export function challenges(res: Response): string[] {
-  const raw = res.res.rawHeaders;
+  const raw = (res as unknown as { res: { rawHeaders: string[] } }).res.rawHeaders;
   const lines: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     if ((raw[i] as string).toLowerCase() === 'www-authenticate') lines.push(raw[i + 1] as string);
