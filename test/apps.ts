@@ -156,6 +156,16 @@ function success(route: string, method: string, auth: AuthInfo | undefined): { s
   return { status: 200, body: { route, user: principal?.user ?? principal?.sub ?? null } };
 }
 
+/** Headers a route sets before it fails: the content ones must go, CORS must stay. */
+export const STALE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Language': 'de',
+  'Content-Disposition': 'attachment; filename="orders.csv"',
+  ETag: '"v1"',
+  'WWW-Authenticate': 'Basic realm="stale"',
+  'Retry-After': '120',
+  'Access-Control-Allow-Origin': 'https://app.example',
+};
+
 export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
   'access-control-allow-origin': 'https://app.example',
   'access-control-allow-methods': 'GET',
@@ -204,6 +214,10 @@ function buildExpress(
   app.all('/throw/401', () => {
     throw createError(401);
   });
+  app.all('/stale', (_req, res) => {
+    res.set(STALE_HEADERS);
+    throw expressAdapter.forbidden();
+  });
   app.all('/throw/404', () => {
     foreign.thrown = createError(404, 'No such order');
     throw foreign.thrown;
@@ -245,6 +259,10 @@ function buildKoa(make: typeof Koa, fixtures: Fixtures, events: AuthErrorEvent[]
   }
   router.all('/throw/401', () => {
     throw createError(401);
+  });
+  router.all('/stale', (ctx) => {
+    ctx.set(STALE_HEADERS);
+    throw koaAdapter.forbidden();
   });
   router.all('/throw/404', (ctx) => {
     try {

@@ -421,9 +421,9 @@ const cases: Case[] = [
 
   // --- query method ---
   {
-    name: 'query: token in the query',
+    name: 'query: token in the query (a response no shared cache may keep, RFC 6750 §2.3)',
     request: { path: '/query?access_token=opaque-good-token' },
-    expect: ok('/query', 'service-1'),
+    expect: { ...ok('/query', 'service-1'), cacheControl: 'private' },
   },
   {
     name: 'query: token in header and query → invalid_request',
@@ -644,5 +644,18 @@ describe.each(cases)('$name', (c) => {
     const [first, ...rest] = [...seen.entries()];
     for (const [flavor, got] of rest)
       expect({ flavor, ...got }).toEqual({ flavor, ...(first as [string, Observed])[1] });
+  });
+});
+
+describe('headers a route set before it failed', () => {
+  it.each(flavors)('%s: content headers, a stale challenge and Retry-After are removed; CORS stays', async (flavor) => {
+    const app = apps.get(flavor) as RunningApp;
+    const res = await rawRequest(app.port, { path: '/stale' });
+    expect(res.status).toBe(403);
+    for (const name of ['content-language', 'content-disposition', 'etag', 'www-authenticate', 'retry-after']) {
+      expect(header(res, name), name).toBeUndefined();
+    }
+    expect(header(res, 'access-control-allow-origin')).toBe('https://app.example');
+    expect(JSON.parse(res.body)).toEqual({ type: 'about:blank', title: 'Forbidden', status: 403 });
   });
 });

@@ -25,7 +25,7 @@ export {
   invalidToken,
   type StepUpRequirement,
 } from './errors.js';
-export { type AuthInfo, scopesOf } from './guards/auth-info.js';
+export { type AuthInfo, scopesOf, successHeaders } from './guards/auth-info.js';
 export { type Check, createPolicyCheck, createScopeCheck, createStepUpCheck, type Policy } from './guards/checks.js';
 export {
   type BasicGuardOptions,

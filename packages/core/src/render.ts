@@ -59,6 +59,11 @@ export interface RenderedResponse {
   readonly headers: Readonly<Record<string, string | readonly string[]>>;
   /** Request headers the response varies on: append them to any `Vary` already set. */
   readonly vary: readonly string[];
+  /**
+   * Headers a route may have set before it failed that would now describe the
+   * problem wrongly: remove them. Others (CORS, security headers) are kept.
+   */
+  readonly remove: readonly string[];
   /** The serialized problem; empty for HEAD. */
   readonly body: string;
 }
@@ -121,8 +126,37 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
     } catch {
       // A failing logger must not turn a correct 401 into a 500.
     }
-    return { status, headers, vary: ['Accept'], body: method === 'HEAD' ? '' : body };
+    return {
+      status,
+      headers,
+      vary: VARY,
+      remove: staleHeaders(lines.length > 0, 'retry-after' in headers),
+      body: method === 'HEAD' ? '' : body,
+    };
   };
+}
+
+const VARY: readonly string[] = ['Accept'];
+/** What finalhandler removes before an error page, and what else describes the representation a route began. */
+const CONTENT_HEADERS = [
+  'content-encoding',
+  'content-language',
+  'content-range',
+  'content-disposition',
+  'content-location',
+  'etag',
+  'last-modified',
+];
+const STALE = [false, true].map((challenged) =>
+  [false, true].map((retry) => [
+    ...CONTENT_HEADERS,
+    ...(challenged ? [] : ['www-authenticate']),
+    ...(retry ? [] : ['retry-after']),
+  ]),
+);
+
+function staleHeaders(challenged: boolean, retry: boolean): readonly string[] {
+  return STALE[Number(challenged)]?.[Number(retry)] ?? CONTENT_HEADERS;
 }
 
 const renderers = new WeakMap<object, Renderer>();

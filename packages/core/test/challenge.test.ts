@@ -243,15 +243,14 @@ describe('rules 23 and 24: realms that cannot be sent are refused at creation', 
     '',
   ];
 
-  it.each(refused.map((r) => [r]))(
-    'realm %j → TypeError naming "realm" from the formatter and the renderer',
-    (realm) => {
-      expect(() => createChallengeFormatter({ realm })).toThrow(TypeError);
-      expect(() => createChallengeFormatter({ realm })).toThrow(/"realm"/);
-      expect(() => createRenderer({ realm })).toThrow(TypeError);
-      expect(() => createRenderer({ realm })).toThrow(/"realm"/);
-    },
-  );
+  it.each(
+    refused.map((r) => [r]),
+  )('realm %j → TypeError naming "realm" from the formatter and the renderer', (realm) => {
+    expect(() => createChallengeFormatter({ realm })).toThrow(TypeError);
+    expect(() => createChallengeFormatter({ realm })).toThrow(/"realm"/);
+    expect(() => createRenderer({ realm })).toThrow(TypeError);
+    expect(() => createRenderer({ realm })).toThrow(/"realm"/);
+  });
 
   it.each([[42], [{}], [['api']]])('a non-string realm %j is refused too', (realm) => {
     expect(() => createChallengeFormatter({ realm: realm as never })).toThrow(/"realm"/);

@@ -480,13 +480,15 @@ describe('typeBase', () => {
     expect(JSON.parse(body).type).toBe('tag:rs.example,2024:problems:invalid-request');
   });
 
-  it.each(['problems/', '/problems/', '', 'https://rs.example/a b/'])(
-    'refuses the relative or unsafe prefix %j at creation',
-    (typeBase) => {
-      expect(() => createRenderer({ typeBase })).toThrow(TypeError);
-      expect(() => createRenderer({ typeBase })).toThrow(/typeBase/);
-    },
-  );
+  it.each([
+    'problems/',
+    '/problems/',
+    '',
+    'https://rs.example/a b/',
+  ])('refuses the relative or unsafe prefix %j at creation', (typeBase) => {
+    expect(() => createRenderer({ typeBase })).toThrow(TypeError);
+    expect(() => createRenderer({ typeBase })).toThrow(/typeBase/);
+  });
 });
 
 describe('detail text', () => {

@@ -256,12 +256,14 @@ describe('bad inputs to the factories', () => {
     expect(() => insufficientScope(scopes as never)).toThrow(/requiredScopes/);
   });
 
-  it.each([[-1], [1.5], [Number.NaN], ['5']])(
-    'authUnavailable({ retryAfter: %j }) throws a TypeError',
-    (retryAfter) => {
-      expect(() => authUnavailable({ retryAfter: retryAfter as never })).toThrow(TypeError);
-    },
-  );
+  it.each([
+    [-1],
+    [1.5],
+    [Number.NaN],
+    ['5'],
+  ])('authUnavailable({ retryAfter: %j }) throws a TypeError', (retryAfter) => {
+    expect(() => authUnavailable({ retryAfter: retryAfter as never })).toThrow(TypeError);
+  });
 
   it('insufficientUserAuthentication needs acrValues or maxAge', () => {
     expect(() => insufficientUserAuthentication({})).toThrow(TypeError);

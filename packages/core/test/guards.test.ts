@@ -219,6 +219,7 @@ describe('createBearerGuard', () => {
       scheme: 'Bearer',
       principal: { sub: 'alice', scope: 'orders:read  orders:write' },
       scopes: ['orders:read', 'orders:write'],
+      via: 'header',
     });
     expect((await guard(withAuth('bEaReR   scp')))?.scopes).toEqual(['x', 'y']);
   });

@@ -10,6 +10,7 @@ import {
   fromNodeRequest,
   type RenderOptions,
   renderFacts,
+  successHeaders,
 } from '@auth-errors/core';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 
@@ -38,6 +39,7 @@ export function authErrors(options?: AuthErrorsOptions): ErrorRequestHandler {
     const response = render(err, renderFacts(req, req.originalUrl));
     if (response === undefined) return next(err);
     res.status(response.status);
+    for (const name of response.remove) res.removeHeader(name);
     for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
     for (const field of response.vary) res.vary(field);
     res.end(response.body);
@@ -50,9 +52,12 @@ function authRequest(req: Request): AuthRequest {
 
 export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp } =
   createGuardKit<RequestHandler>({
-    fromGuard: (guard) => (req, _res, next) => {
+    fromGuard: (guard) => (req, res, next) => {
       guard(authRequest(req)).then((auth) => {
-        if (auth !== undefined) req.auth = auth;
+        if (auth !== undefined) {
+          req.auth = auth;
+          for (const [name, value] of successHeaders(auth)) res.setHeader(name, value);
+        }
         next();
       }, next);
     },

@@ -273,7 +273,9 @@ describe.each(expressVersions)('%s: behaviour contract', (_name, express) => {
     it('the query token alone authenticates when the query method is enabled', async () => {
       const res = await request(app).get('/query?access_token=good-token');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ auth: { scheme: 'Bearer', principal: true, scopes: [] } });
+      expect(res.body).toEqual({ auth: { scheme: 'Bearer', principal: true, scopes: [], via: 'query' } });
+      // RFC 6750 §2.3: no shared cache may keep a response to a URL that carries a token.
+      expect(res.headers['cache-control']).toBe('private');
       expect(onError).not.toHaveBeenCalled();
     });
 
@@ -373,7 +375,7 @@ describe.each(expressVersions)('%s: behaviour contract', (_name, express) => {
       expect(res.status).toBe(200);
       const payload = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8'));
       expect(res.body).toEqual({
-        auth: { scheme: 'Bearer', principal: payload, scopes: ['read', 'write'], claims: payload },
+        auth: { scheme: 'Bearer', principal: payload, scopes: ['read', 'write'], claims: payload, via: 'header' },
       });
       expect(res.headers['www-authenticate']).toBeUndefined();
       expect(onError).not.toHaveBeenCalled();

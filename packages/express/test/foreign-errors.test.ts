@@ -274,18 +274,20 @@ describe.each(expressVersions)('%s: errors from other libraries', (_name, expres
       finish(app);
     });
 
-    it.each([['/401'], ['/401/next'], ['/401-message'], ['/401-message/next']])(
-      'createError(401) at %s → 401 credentials_required with a challenge',
-      async (path) => {
-        const res = await request(app).get(path);
-        expectProblem(res, { status: 401, challenges: [BEARER_CHALLENGE], body: UNAUTHORIZED });
-        const event = onlyEvent(onError);
-        expect(event).toMatchObject({ code: 'credentials_required', status: 401 });
-        expect(createError.isHttpError(event.cause)).toBe(true);
-        if (path.startsWith('/401-message')) expectNoLeakIn(res, ['bob@corp.example', (event.cause as Error).message]);
-        expect(passedOn).toEqual([]);
-      },
-    );
+    it.each([
+      ['/401'],
+      ['/401/next'],
+      ['/401-message'],
+      ['/401-message/next'],
+    ])('createError(401) at %s → 401 credentials_required with a challenge', async (path) => {
+      const res = await request(app).get(path);
+      expectProblem(res, { status: 401, challenges: [BEARER_CHALLENGE], body: UNAUTHORIZED });
+      const event = onlyEvent(onError);
+      expect(event).toMatchObject({ code: 'credentials_required', status: 401 });
+      expect(createError.isHttpError(event.cause)).toBe(true);
+      if (path.startsWith('/401-message')) expectNoLeakIn(res, ['bob@corp.example', (event.cause as Error).message]);
+      expect(passedOn).toEqual([]);
+    });
 
     it.each([['/403'], ['/403/next']])('createError(403) at %s → 403 forbidden, no challenge', async (path) => {
       const res = await request(app).get(path);

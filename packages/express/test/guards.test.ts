@@ -150,7 +150,7 @@ describe.each(expressVersions)('%s: guards', (_name, express: ExpressFactory) =>
       const res = await request(app).get('/r').set('Authorization', 'Bearer tok.en-1~');
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
-        auth: { scheme: 'Bearer', principal: { sub: 'svc', scope: 'a b' }, scopes: ['a', 'b'] },
+        auth: { scheme: 'Bearer', principal: { sub: 'svc', scope: 'a b' }, scopes: ['a', 'b'], via: 'header' },
       });
       expect(verify).toHaveBeenCalledWith('tok.en-1~', expect.objectContaining({ method: 'GET' }));
     });
@@ -219,7 +219,12 @@ describe.each(expressVersions)('%s: guards', (_name, express: ExpressFactory) =>
       expect((await request(app).get('/yes').set('Authorization', 'Bearer t')).status).toBe(200);
       const truthy = await request(app).get('/truthy').set('Authorization', 'Bearer t');
       expectProblem(truthy, { status: 403, challenges: [], body: FORBIDDEN });
-      expect(policy.mock.calls[0]?.[0]).toEqual({ scheme: 'Bearer', principal: { sub: 'x' }, scopes: [] });
+      expect(policy.mock.calls[0]?.[0]).toEqual({
+        scheme: 'Bearer',
+        principal: { sub: 'x' },
+        scopes: [],
+        via: 'header',
+      });
     });
   });
 

@@ -11,6 +11,7 @@ import {
   fromNodeRequest,
   type RenderOptions,
   renderFacts,
+  successHeaders,
 } from '@auth-errors/core';
 import type { Context, Middleware } from 'koa';
 
@@ -38,6 +39,7 @@ export function authErrors(options?: AuthErrorsOptions): Middleware {
       ctx.status = response.status;
       // The body first: assigning it resets Content-Type and Content-Length, which the headers then set.
       ctx.body = response.body;
+      for (const name of response.remove) ctx.remove(name);
       for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value as string | string[]);
       for (const field of response.vary) ctx.vary(field);
     }
@@ -52,7 +54,10 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
   {
     fromGuard: (guard) => async (ctx, next) => {
       const auth = await guard(authRequest(ctx));
-      if (auth !== undefined) ctx.state.auth = auth;
+      if (auth !== undefined) {
+        ctx.state.auth = auth;
+        for (const [name, value] of successHeaders(auth)) ctx.set(name, value);
+      }
       await next();
     },
     fromCheck: (check) => async (ctx, next) => {

@@ -11,6 +11,19 @@ export interface AuthInfo<Principal = unknown> {
   readonly scopes: readonly string[];
   /** The verified JWT claims, for JWT guards. */
   readonly claims?: JWTPayload | undefined;
+  /** Where a Bearer token came from (RFC 6750 §2): the header, an urlencoded body or the query. */
+  readonly via?: 'header' | 'body' | 'query' | undefined;
+}
+
+const PRIVATE: readonly (readonly [string, string])[] = [['cache-control', 'private']];
+
+/**
+ * Headers a successful response must carry because of how the caller
+ * authenticated: `Cache-Control: private` when the token came in the query
+ * (RFC 6750 §2.3), so no shared cache stores a response to a URL with a token.
+ */
+export function successHeaders(auth: AuthInfo): readonly (readonly [string, string])[] {
+  return auth.via === 'query' ? PRIVATE : [];
 }
 
 /** Reads granted scopes from a JWT payload or a principal: `scope` string, `scp` array/string, or `scopes` array. */

@@ -164,11 +164,14 @@ export function createBearerGuard<Principal = unknown>(options: BearerGuardOptio
   return (request) =>
     inContext(context, async () => {
       if (request.preflight) return undefined;
-      const token = findBearerToken(bearerSources(request, methods));
+      const sources = bearerSources(request, methods);
+      const token = findBearerToken(sources);
       if (token === undefined) throw credentialsRequired(context);
       const result = await runVerify(() => verify(token, request), context);
       if (result === false || result === null || result === undefined) throw invalidToken(context);
-      return { scheme: 'Bearer', principal: result as Principal, scopes: scopesOf(result) };
+      // findBearerToken allows exactly one source, so the first non-empty one is it.
+      const via = sources.query?.length ? 'query' : sources.body?.length ? 'body' : 'header';
+      return { scheme: 'Bearer', principal: result as Principal, scopes: scopesOf(result), via };
     });
 }
 
