@@ -2,16 +2,7 @@
  * @auth-errors/express: the Express adapter. It reads the request, calls the
  * core, and writes what the core returns; all behaviour lives in the core.
  */
-import {
-  type AuthInfo,
-  type AuthRequest,
-  createGuardKit,
-  createRenderer,
-  fromNodeRequest,
-  type RenderOptions,
-  renderFacts,
-  successHeaders,
-} from '@auth-errors/core';
+import * as core from '@auth-errors/core';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 
 export * from '@auth-errors/core';
@@ -20,12 +11,12 @@ declare global {
   namespace Express {
     interface Request {
       /** Set by basicAuth, bearerAuth and jwtAuth once credentials are verified. */
-      auth?: AuthInfo;
+      auth?: core.AuthInfo;
     }
   }
 }
 
-export type AuthErrorsOptions = RenderOptions;
+export type AuthErrorsOptions = core.RenderOptions;
 
 /**
  * The error-handling middleware: register it after your routes. Auth failures
@@ -33,10 +24,10 @@ export type AuthErrorsOptions = RenderOptions;
  * Boom…) become problem responses; anything else goes to `next(err)` untouched.
  */
 export function authErrors(options?: AuthErrorsOptions): ErrorRequestHandler {
-  const render = createRenderer(options);
+  const render = core.createRenderer(options);
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    const response = render(err, renderFacts(req, req.originalUrl));
+    const response = render(err, core.renderFacts(req, req.originalUrl));
     if (response === undefined) return next(err);
     res.status(response.status);
     for (const name of response.remove) res.removeHeader(name);
@@ -46,17 +37,17 @@ export function authErrors(options?: AuthErrorsOptions): ErrorRequestHandler {
   };
 }
 
-function authRequest(req: Request): AuthRequest {
-  return fromNodeRequest(req, { url: req.originalUrl, body: req.body });
+function authRequest(req: Request): core.AuthRequest {
+  return core.fromNodeRequest(req, { url: req.originalUrl, body: req.body });
 }
 
 export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp } =
-  createGuardKit<RequestHandler>({
+  core.createGuardKit<RequestHandler>({
     fromGuard: (guard) => (req, res, next) => {
       guard(authRequest(req)).then((auth) => {
         if (auth !== undefined) {
           req.auth = auth;
-          for (const [name, value] of successHeaders(auth)) res.setHeader(name, value);
+          for (const [name, value] of core.successHeaders(auth)) res.setHeader(name, value);
         }
         next();
       }, next);

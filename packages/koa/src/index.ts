@@ -3,16 +3,7 @@
  * auth failures inside the middleware chain, so Koa's default error handler
  * (which drops headers and forces text/plain) never sees them.
  */
-import {
-  type AuthInfo,
-  type AuthRequest,
-  createGuardKit,
-  createRenderer,
-  fromNodeRequest,
-  type RenderOptions,
-  renderFacts,
-  successHeaders,
-} from '@auth-errors/core';
+import * as core from '@auth-errors/core';
 import type { Context, Middleware } from 'koa';
 
 export * from '@auth-errors/core';
@@ -20,21 +11,21 @@ export * from '@auth-errors/core';
 declare module 'koa' {
   interface DefaultState {
     /** Set by basicAuth, bearerAuth and jwtAuth once credentials are verified. */
-    auth?: AuthInfo;
+    auth?: core.AuthInfo;
   }
 }
 
-export type AuthErrorsOptions = RenderOptions;
+export type AuthErrorsOptions = core.RenderOptions;
 
 /** Awaits the rest of the chain; auth failures become problem responses, anything else is rethrown untouched. */
 export function authErrors(options?: AuthErrorsOptions): Middleware {
-  const render = createRenderer(options);
+  const render = core.createRenderer(options);
   return async (ctx, next) => {
     try {
       await next();
     } catch (err) {
       if (ctx.headerSent || !ctx.writable) throw err;
-      const response = render(err, renderFacts(ctx.req, ctx.originalUrl));
+      const response = render(err, core.renderFacts(ctx.req, ctx.originalUrl));
       if (response === undefined) throw err;
       ctx.status = response.status;
       // The body first: assigning it resets Content-Type and Content-Length, which the headers then set.
@@ -46,17 +37,17 @@ export function authErrors(options?: AuthErrorsOptions): Middleware {
   };
 }
 
-function authRequest(ctx: Context): AuthRequest {
-  return fromNodeRequest(ctx.req, { url: ctx.originalUrl, body: (ctx.request as { body?: unknown }).body });
+function authRequest(ctx: Context): core.AuthRequest {
+  return core.fromNodeRequest(ctx.req, { url: ctx.originalUrl, body: (ctx.request as { body?: unknown }).body });
 }
 
-export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp } = createGuardKit<Middleware>(
-  {
+export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp } =
+  core.createGuardKit<Middleware>({
     fromGuard: (guard) => async (ctx, next) => {
       const auth = await guard(authRequest(ctx));
       if (auth !== undefined) {
         ctx.state.auth = auth;
-        for (const [name, value] of successHeaders(auth)) ctx.set(name, value);
+        for (const [name, value] of core.successHeaders(auth)) ctx.set(name, value);
       }
       await next();
     },
@@ -64,5 +55,4 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
       await check(ctx.state.auth, authRequest(ctx));
       await next();
     },
-  },
-);
+  });
