@@ -1,0 +1,322 @@
+/**
+ * Identity-provider faults: a JWKS served by the test on 127.0.0.1, switched at
+ * run time between healthy, 500, broken JSON, valid JSON that is not a JWKS, a
+ * hang, a body that stalls after the headers and a closed port, in front of the same jwtAuth route on Express 5 and
+ * Koa 3. A key source that fails is 503 `auth_unavailable` with `Retry-After`
+ * and no challenge, answered within the fetch timeout, and never 401; the app
+ * recovers without a restart; key rotation and unknown kids stay 401 and are
+ * bounded by jose's cooldown. Real time throughout: jose reads `Date.now()`.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AuthErrorEvent, AuthInfo } from '@auth-errors/core';
+import * as expressAdapter from '@auth-errors/express';
+import * as koaAdapter from '@auth-errors/koa';
+import { Router } from '@koa/router';
+import express from 'express';
+import { exportJWK, generateKeyPair, type JWK, type KeyLike, SignJWT } from 'jose';
+import Koa from 'koa';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ISSUER = 'https://issuer.idp-faults.invalid';
+const AUDIENCE = 'https://orders.idp-faults.invalid';
+const JWKS = { timeoutDuration: 300, cooldownDuration: 200, cacheMaxAge: 300 } as const;
+/** Waits that clear the cache age and the cooldown with a margin. */
+const PAST_CACHE = JWKS.cacheMaxAge + 60;
+const PAST_COOLDOWN = JWKS.cooldownDuration + 50;
+/** An upper bound for a 503 (the fetch timeout is 300 ms): a liveness check, not a performance claim. */
+const BOUND_MS = 3000;
+
+type Mode = 'ok' | 'status500' | 'badJson' | 'notJwks' | 'hang' | 'stallBody' | 'refused';
+type Fault = Exclude<Mode, 'ok'>;
+const FAULTS: readonly Fault[] = ['status500', 'badJson', 'notJwks', 'hang', 'stallBody', 'refused'];
+
+interface SigningKey {
+  readonly kid: string;
+  readonly privateKey: KeyLike;
+  readonly jwk: JWK;
+}
+
+async function signingKey(kid: string): Promise<SigningKey> {
+  const { publicKey, privateKey } = await generateKeyPair('RS256');
+  return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+}
+
+/** An RS256 access token signed by `key`, with `kid` (default: the key's own). */
+function sign(key: SigningKey, kid = key.kid): Promise<string> {
+  return new SignJWT({ scope: 'orders:read' })
+    .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setSubject('user-1')
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(key.privateKey);
+}
+
+/** The identity provider's JWKS endpoint; `refused` closes it and leaving `refused` reopens it on the same port. */
+async function startIdp(initialKeys: JWK[]) {
+  let mode: Mode = 'ok';
+  let keys = initialKeys;
+  let fetches = 0;
+  const json = { 'content-type': 'application/json' };
+  const server = createServer((req, res) => {
+    if (req.url !== '/jwks.json') {
+      res.writeHead(404).end();
+      return;
+    }
+    fetches += 1;
+    switch (mode) {
+      case 'status500':
+        res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
+        return;
+      case 'badJson':
+        res.writeHead(200, json).end('{"keys": [{"kty": "RSA",');
+        return;
+      case 'notJwks':
+        res.writeHead(200, json).end('{"keys": "none"}');
+        return;
+      case 'hang':
+        return; // never answers; the socket stays open until the client gives up
+      case 'stallBody':
+        res.writeHead(200, json).write('{"keys": ['); // 200 and a first chunk, then nothing
+        return;
+      default:
+        res.writeHead(200, json).end(JSON.stringify({ keys }));
+    }
+  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  await listen(0);
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/jwks.json`,
+    fetches: () => fetches,
+    setKeys: (next: JWK[]) => {
+      keys = next;
+    },
+    setMode: async (next: Mode) => {
+      if (next === 'refused' && mode !== 'refused') await stop();
+      if (next !== 'refused' && mode === 'refused') await listen(port); // the SAME port: recovery without a restart
+      mode = next;
+    },
+    close: () => (mode === 'refused' ? Promise.resolve() : stop()),
+  };
+}
+
+type Flavor = 'express5' | 'koa3';
+
+function buildApp(flavor: Flavor, jwksUrl: string, events: AuthErrorEvent[]): RequestListener {
+  const jwtOptions = { jwksUrl, issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'], jwks: JWKS };
+  const renderOptions = { onError: (event: AuthErrorEvent) => events.push(event) };
+  if (flavor === 'express5') {
+    const app = express();
+    app.get('/orders', expressAdapter.jwtAuth(jwtOptions), (req, res) => {
+      // Another package's Express augmentation also declares `req.auth`: read ours by its own type.
+      res.json({ sub: (req as { auth?: AuthInfo }).auth?.claims?.sub });
+    });
+    app.use(expressAdapter.authErrors(renderOptions));
+    return app;
+  }
+  const app = new Koa();
+  const router = new Router();
+  router.get('/orders', koaAdapter.jwtAuth(jwtOptions), (ctx) => {
+    ctx.body = { sub: (ctx.state.auth as AuthInfo | undefined)?.claims?.sub };
+  });
+  app.use(koaAdapter.authErrors(renderOptions));
+  app.use(router.routes());
+  return app.callback();
+}
+
+/** A cause's name and jose/system code, for the report (never for a response). */
+function describeCause(cause: unknown): string {
+  const parts: string[] = [];
+  let current = cause as { name?: unknown; code?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; current && depth < 3; depth += 1) {
+    parts.push([current.name, current.code].filter((v) => typeof v === 'string').join(' '));
+    current = current.cause as typeof current;
+  }
+  return parts.filter(Boolean).join(' <- ');
+}
+
+const measured: { flavor: Flavor; fault: Fault; ms: number; fetches: number; cause: string }[] = [];
+const bursts: { flavor: Flavor; refetches: number }[] = [];
+const hangBursts: { flavor: Flavor; requests: number; fetches: number }[] = [];
+
+describe.each(['express5', 'koa3'] as const)('%s: jwtAuth in front of a failing JWKS', (flavor) => {
+  let idp: Awaited<ReturnType<typeof startIdp>>;
+  let app: Server;
+  let base: string;
+  const events: AuthErrorEvent[] = [];
+  let k1: SigningKey;
+  let k2: SigningKey;
+  let tokenK1: string;
+  let tokenK2: string;
+
+  beforeAll(async () => {
+    [k1, k2] = await Promise.all([signingKey('k1'), signingKey('k2')]);
+    [tokenK1, tokenK2] = await Promise.all([sign(k1), sign(k2)]);
+    idp = await startIdp([k1.jwk]);
+    app = createServer(buildApp(flavor, idp.url, events));
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => {
+      app.close(() => resolve());
+      app.closeAllConnections();
+    });
+    await idp.close();
+  });
+
+  async function get(token: string) {
+    const started = performance.now();
+    const res = await request(base).get('/orders').set('Authorization', `Bearer ${token}`);
+    return { res, ms: performance.now() - started };
+  }
+
+  function expectUnavailable(res: request.Response) {
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.headers['www-authenticate']).toBeUndefined();
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(res.text)).toMatchObject({ status: 503, code: 'auth_unavailable' });
+    // Nothing names the key source: not its URL, host, port or path.
+    const everything = `${res.text}\n${JSON.stringify(res.headers)}`;
+    for (const leak of [idp.url, '127.0.0.1', String(idp.port), 'jwks']) expect(everything).not.toContain(leak);
+  }
+
+  function expectInvalidToken(res: request.Response) {
+    expect(res.status).toBe(401);
+    expect(res.headers['retry-after']).toBeUndefined();
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
+    expect(JSON.parse(res.text)).toMatchObject({ status: 401, code: 'invalid_token' });
+  }
+
+  it('1. a healthy JWKS: 200', async () => {
+    const { res } = await get(tokenK1);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ sub: 'user-1' });
+    expect(idp.fetches()).toBe(1);
+  });
+
+  it.each(
+    FAULTS,
+  )('2-3. %s after the cache age: 503 within the timeout, then 200 again without a restart', async (fault) => {
+    await idp.setMode(fault);
+    // While the cached set is fresh (the previous step just fetched it) the outage is invisible: no fetch, 200.
+    const cached = idp.fetches();
+    expect((await get(tokenK1)).res.status).toBe(200);
+    expect(idp.fetches()).toBe(cached);
+
+    await sleep(PAST_CACHE); // the cached set is stale: this request must refetch
+    const before = idp.fetches();
+    const { res, ms } = await get(tokenK1);
+    expectUnavailable(res);
+    expect(ms).toBeLessThan(BOUND_MS);
+    // It was the timeout that answered: the whole fetch, body included, is bounded by timeoutDuration.
+    if (fault === 'hang' || fault === 'stallBody') expect(ms).toBeGreaterThanOrEqual(JWKS.timeoutDuration - 10);
+    if (fault !== 'refused') expect(idp.fetches()).toBe(before + 1);
+    const event = events.at(-1);
+    expect(event).toMatchObject({ code: 'auth_unavailable', status: 503, scheme: 'Bearer' });
+    measured.push({
+      flavor,
+      fault,
+      ms: Math.round(ms),
+      fetches: idp.fetches() - before,
+      cause: describeCause(event?.cause),
+    });
+
+    // The key source is only consulted for a well-formed token: garbage is still 401 during the outage.
+    expectInvalidToken((await get('not-a-jwt')).res);
+
+    // No negative caching: a failed fetch starts no cache age and no cooldown, so the next request tries again.
+    // Requests that arrive while a fetch is in flight share it.
+    if (fault === 'status500') {
+      const again = idp.fetches();
+      expectUnavailable((await get(tokenK1)).res);
+      expectUnavailable((await get(tokenK1)).res);
+      expect(idp.fetches()).toBe(again + 2);
+    }
+    if (fault === 'hang') {
+      const again = idp.fetches();
+      const all = await Promise.all(Array.from({ length: 5 }, () => get(tokenK1)));
+      for (const { res: each, ms: eachMs } of all) {
+        expectUnavailable(each);
+        expect(eachMs).toBeLessThan(BOUND_MS);
+      }
+      hangBursts.push({ flavor, requests: all.length, fetches: idp.fetches() - again });
+      expect(idp.fetches() - again).toBeLessThanOrEqual(2);
+    }
+
+    // 3. Recovery: the IdP is back; no restart, no wait needed (the failure did not start a cooldown).
+    await idp.setMode('ok');
+    const recovered = await get(tokenK1);
+    expect(recovered.res.status).toBe(200);
+  });
+
+  it('4. key rotation: a new kid is fetched once the cooldown has passed; a removed key is 401, not 503', async () => {
+    await sleep(PAST_CACHE);
+    const fetchedAt = idp.fetches();
+    expect((await get(tokenK1)).res.status).toBe(200); // refetch: the cache was stale
+    expect(idp.fetches()).toBe(fetchedAt + 1);
+
+    // The IdP publishes k2. Right after a fetch (inside the cooldown, cache fresh) jose does not refetch: 401.
+    idp.setKeys([k1.jwk, k2.jwk]);
+    expectInvalidToken((await get(tokenK2)).res);
+    expect(idp.fetches()).toBe(fetchedAt + 1);
+
+    // Past the cooldown, the unknown kid triggers one refetch and k2 is accepted.
+    await sleep(PAST_COOLDOWN);
+    expect((await get(tokenK2)).res.status).toBe(200);
+    expect(idp.fetches()).toBe(fetchedAt + 2);
+    expect((await get(tokenK1)).res.status).toBe(200);
+
+    // k1 is retired. Until the cache age passes, the cached set still holds it (no refetch for a known kid)…
+    idp.setKeys([k2.jwk]);
+    expect((await get(tokenK1)).res.status).toBe(200);
+    // …then a k1 token is a token problem (401), not an outage.
+    await sleep(PAST_CACHE);
+    const retired = await get(tokenK1);
+    expectInvalidToken(retired.res);
+    expect(retired.res.headers['www-authenticate']).toContain('error="invalid_token"');
+    expect(JSON.parse(retired.res.text).detail).toBe('The access token is signed with an unknown key');
+    expect((await get(tokenK2)).res.status).toBe(200);
+  });
+
+  it('5. unknown kids while the JWKS is healthy: 401, and a burst of 20 refetches at most once or twice', async () => {
+    await sleep(PAST_CACHE);
+    const before = idp.fetches();
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => sign(k2, randomUUID())));
+    const all = await Promise.all(tokens.map((token) => get(token)));
+    for (const { res } of all) expectInvalidToken(res);
+    const refetches = idp.fetches() - before;
+    bursts.push({ flavor, refetches });
+    expect(refetches).toBeGreaterThanOrEqual(1);
+    expect(refetches).toBeLessThanOrEqual(2);
+    // The known key still works: the unknown kids did not disturb the cached set.
+    expect((await get(tokenK2)).res.status).toBe(200);
+  });
+});
+
+afterAll(() => {
+  console.log(`idp-faults: 503 latencies ${JSON.stringify(measured)}`);
+  console.log(`idp-faults: unknown-kid burst refetches ${JSON.stringify(bursts)}`);
+  console.log(`idp-faults: concurrent requests during a hang ${JSON.stringify(hangBursts)}`);
+});
