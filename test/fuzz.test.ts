@@ -171,7 +171,7 @@ describe.each(flavors)('%s under fuzzing', (flavor) => {
 
     await fc.assert(
       fc.asyncProperty(fuzzRequest, async ({ route, lines, query, confusion }) => {
-        const sent = confusion ? [...lines, `Bearer ${confused}`] : lines;
+        const sent: string[] = confusion ? [...lines, `Bearer ${confused}`] : [...lines];
         const path = query === null ? route : `${route}?access_token=${encodeURIComponent(query)}`;
         const res = await rawRequest(app.port, {
           path,
