@@ -16,7 +16,7 @@ import * as expressAdapter from '@auth-errors/express';
 import * as koaAdapter from '@auth-errors/koa';
 import { Router } from '@koa/router';
 import express from 'express';
-import { exportJWK, generateKeyPair, type JWK, type KeyLike, SignJWT } from 'jose';
+import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import Koa from 'koa';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +36,7 @@ const FAULTS: readonly Fault[] = ['status500', 'badJson', 'notJwks', 'hang', 'st
 
 interface SigningKey {
   readonly kid: string;
-  readonly privateKey: KeyLike;
+  readonly privateKey: CryptoKey;
   readonly jwk: JWK;
 }
 
