@@ -6,6 +6,7 @@
 //
 //   BENCH_ROUNDS (default 5)  BENCH_DURATION seconds per run (default 3)
 //   BENCH_CONNECTIONS (default 32)
+//   BENCH_ONLY: a framework to run alone ("koa 3"); BENCH_CASES: cases to run ("missing,bad")
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -111,18 +112,22 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
+const onlyFramework = process.env.BENCH_ONLY;
+const onlyCases = process.env.BENCH_CASES?.split(',');
 const results = [];
 const started = [];
 try {
   const raw = await startServer('servers/raw.mjs', 'raw');
   started.push(raw);
   for (const [framework, { script, variants }] of Object.entries(FRAMEWORKS)) {
+    if (onlyFramework && framework !== onlyFramework) continue;
     const servers = {};
     for (const variant of Object.keys(variants)) {
       servers[variant] = await startServer(script, variant);
       started.push(servers[variant]);
     }
     for (const [caseName, testCase] of Object.entries(CASES)) {
+      if (onlyCases && !onlyCases.includes(caseName)) continue;
       const contenders = Object.keys(variants).filter((v) => variants[v].includes(caseName));
       if (testCase.status === 401 && caseName === 'missing') contenders.unshift('raw');
       const serverOf = (v) => (v === 'raw' ? raw : servers[v]);

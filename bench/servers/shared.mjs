@@ -8,6 +8,8 @@ export const secretKey = new TextEncoder().encode(SECRET);
 /** Listens on 127.0.0.1 and an ephemeral port; prints `ready <port>` for the runner. */
 export function listen(server) {
   server.listen(0, '127.0.0.1', () => console.log(`ready ${server.address().port}`));
+  // Exit cleanly on SIGINT so that `node --cpu-prof` writes its profile.
+  process.on('SIGINT', () => process.exit(0));
   // The soak runner asks for memory figures over IPC, after a full GC when --expose-gc is on.
   process.on('message', (message) => {
     if (message !== 'memory') return;

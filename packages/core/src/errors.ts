@@ -79,7 +79,6 @@ export class AuthError extends Error {
     this.acrValues = init.acrValues;
     this.maxAge = init.maxAge;
     this.retryAfter = init.retryAfter;
-    Object.defineProperty(this, BRAND, { value: true });
   }
 
   /** Headers for a host error handler that renders this error without auth-errors. */
@@ -90,6 +89,11 @@ export class AuthError extends Error {
 
   set headers(value: Record<string, string | string[]>) {
     this.#headers = value;
+  }
+
+  static {
+    // On the prototype, not each instance: recognised across copies of the package at no per-error cost.
+    Object.defineProperty(AuthError.prototype, BRAND, { value: true });
   }
 
   /** True for an AuthError from any copy of this package. */

@@ -4,9 +4,10 @@
  * remote key resolver is wrapped so that a key source that is down, slow,
  * non-200 or not JSON is `auth_unavailable` (503), never `invalid_token`.
  */
-import { createPublicKey, KeyObject, type webcrypto } from 'node:crypto';
+import { createPublicKey, createSecretKey, KeyObject, webcrypto } from 'node:crypto';
 import {
   createRemoteJWKSet,
+  importJWK,
   type JWK,
   type JWTHeaderParameters,
   type JWTPayload,
@@ -115,9 +116,33 @@ function publicOf(key: KeyObject): KeyObject {
   return createPublicKey(key); // throws for a secret key
 }
 
-type Key = KeyObject | Uint8Array | JWTVerifyGetKey;
+/**
+ * A local key as a resolver that imports it once per algorithm. jose imports
+ * raw secrets and KeyObjects into WebCrypto on every verification, which cost
+ * about a third of a whole HS256 request. The algorithm is allow-listed by jose
+ * before the resolver runs, so the cache holds at most one key per allowed alg.
+ */
+function importedOnce(key: KeyObject): JWTVerifyGetKey {
+  const imported = new Map<string, Promise<webcrypto.CryptoKey>>();
+  const jwk = key.type === 'secret' ? undefined : (key.export({ format: 'jwk' }) as JWK);
+  const importFor = (alg: string): Promise<webcrypto.CryptoKey> =>
+    jwk === undefined
+      ? // importJWK gives back raw bytes for a secret, so import the HMAC key directly.
+        webcrypto.subtle.importKey('raw', key.export(), { name: 'HMAC', hash: `SHA-${alg.slice(2)}` }, false, [
+          'verify',
+        ])
+      : (importJWK(jwk, alg) as Promise<webcrypto.CryptoKey>);
+  return (header) => {
+    let cryptoKey = imported.get(header.alg);
+    if (cryptoKey === undefined) {
+      cryptoKey = importFor(header.alg);
+      imported.set(header.alg, cryptoKey);
+    }
+    return cryptoKey;
+  };
+}
 
-function resolveKey(options: JwtVerifierOptions, algorithms: readonly string[]): Key {
+function resolveKey(options: JwtVerifierOptions, algorithms: readonly string[]): JWTVerifyGetKey {
   const sources = [options.jwksUrl, options.key, options.secret].filter((v) => v !== undefined);
   if (sources.length !== 1) fail('give exactly one of the options "jwksUrl", "key" and "secret"');
   const symmetric = options.secret !== undefined;
@@ -130,18 +155,20 @@ function resolveKey(options: JwtVerifierOptions, algorithms: readonly string[]):
   if (options.secret !== undefined) {
     const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
     if (!(secret instanceof Uint8Array) || secret.byteLength < 32) fail('option "secret" must be at least 32 bytes');
-    return secret;
+    return importedOnce(createSecretKey(secret));
   }
   if (options.key !== undefined) {
+    let publicKey: KeyObject;
     try {
       const key = options.key;
-      if (typeof key === 'string') return createPublicKey(key);
-      if (key instanceof KeyObject) return publicOf(key);
-      if ('usages' in key && 'algorithm' in key) return publicOf(KeyObject.from(key as webcrypto.CryptoKey));
-      return createPublicKey({ key: key as JWK & Record<string, unknown>, format: 'jwk' } as never);
+      if (typeof key === 'string') publicKey = createPublicKey(key);
+      else if (key instanceof KeyObject) publicKey = publicOf(key);
+      else if ('usages' in key && 'algorithm' in key) publicKey = publicOf(KeyObject.from(key as webcrypto.CryptoKey));
+      else publicKey = createPublicKey({ key: key as JWK & Record<string, unknown>, format: 'jwk' } as never);
     } catch {
-      return fail('option "key" must be a public key: PEM, JWK or KeyObject');
+      return fail('option "key" must be a public key: PEM, JWK, KeyObject or CryptoKey');
     }
+    return importedOnce(publicKey);
   }
   let url: URL;
   try {
@@ -176,10 +203,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   return async (token) => {
     let result: VerifiedJwt;
     try {
-      result =
-        typeof key === 'function'
-          ? await jwtVerify(token, key, verifyOptions)
-          : await jwtVerify(token, key, verifyOptions);
+      result = await jwtVerify(token, key, verifyOptions);
     } catch (error) {
       throw toAuthError(error, retryAfter);
     }

@@ -3,6 +3,8 @@
  * right AuthError: Basic with a `verify` callback, Bearer with a `verify`
  * callback (opaque tokens), and Bearer JWT verified with jose.
  */
+
+import type { JWTPayload } from 'jose';
 import { type AuthScheme, createChallengeFormatter } from '../challenge.js';
 import { readAuthorization } from '../credentials/authorization.js';
 import { decodeBasic } from '../credentials/basic.js';
@@ -84,32 +86,28 @@ async function runVerify<P>(
 }
 
 /**
- * Re-creates parser errors with the guard's scheme and realm, so the challenge
+ * A parser error re-created with the guard's scheme and realm, so the challenge
  * names the right scheme and protection space (a duplicate `Authorization` on a
- * Basic route must not advertise Bearer).
+ * Basic route must not advertise Bearer). Anything else is returned as is.
  */
-async function inContext<T>(
+function inContext(
+  error: unknown,
   context: { readonly scheme: AuthScheme; readonly realm: string | undefined },
-  step: () => T | Promise<T>,
-): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    const { scheme, realm } = context;
-    if (AuthError.is(error) && (error.scheme === undefined || (realm !== undefined && error.realm === undefined))) {
-      throw new AuthError(error.code, {
-        detail: error.detail,
-        cause: error.cause,
-        scheme: error.scheme ?? scheme,
-        realm: error.realm ?? realm,
-        requiredScopes: error.requiredScopes,
-        acrValues: error.acrValues,
-        maxAge: error.maxAge,
-        retryAfter: error.retryAfter,
-      });
-    }
-    throw error;
+): unknown {
+  const { scheme, realm } = context;
+  if (!AuthError.is(error) || (error.scheme !== undefined && (realm === undefined || error.realm !== undefined))) {
+    return error;
   }
+  return new AuthError(error.code, {
+    detail: error.detail,
+    cause: error.cause,
+    scheme: error.scheme ?? scheme,
+    realm: error.realm ?? realm,
+    requiredScopes: error.requiredScopes,
+    acrValues: error.acrValues,
+    maxAge: error.maxAge,
+    retryAfter: error.retryAfter,
+  });
 }
 
 export function createBasicGuard<Principal = { user: string }>(
@@ -122,9 +120,9 @@ export function createBasicGuard<Principal = { user: string }>(
   const realm = validateRealm(options.realm);
   const context = { scheme: 'Basic', realm } as const;
 
-  return (request) =>
-    inContext(context, async () => {
-      if (request.preflight) return undefined;
+  return async (request) => {
+    if (request.preflight) return undefined;
+    try {
       const credentials = readAuthorization(request.authorization);
       if (credentials?.scheme !== 'basic') throw credentialsRequired(context);
       const { user, password } = decodeBasic(credentials.value);
@@ -132,7 +130,10 @@ export function createBasicGuard<Principal = { user: string }>(
       if (result === false || result === null || result === undefined) throw invalidCredentials(context);
       const principal = (result === true ? { user } : result) as Principal;
       return { scheme: 'Basic', principal, scopes: scopesOf(principal) };
-    });
+    } catch (error) {
+      throw inContext(error, context);
+    }
+  };
 }
 
 function bearerSources(request: AuthRequest, methods: BearerGuardOptions<unknown>['methods']) {
@@ -153,6 +154,11 @@ function bearerSources(request: AuthRequest, methods: BearerGuardOptions<unknown
 }
 
 export function createBearerGuard<Principal = unknown>(options: BearerGuardOptions<Principal>): Guard<Principal> {
+  return bearerGuard(options, false);
+}
+
+/** The Bearer guard; `withClaims` also exposes the principal as `claims` (JWT guards: the principal is the payload). */
+function bearerGuard<Principal>(options: BearerGuardOptions<Principal>, withClaims: boolean): Guard<Principal> {
   if (typeof options !== 'object' || options === null) fail('bearer guard options must be an object');
   const verify =
     validateFunction<BearerGuardOptions<Principal>['verify']>(options.verify, 'verify') ??
@@ -161,9 +167,9 @@ export function createBearerGuard<Principal = unknown>(options: BearerGuardOptio
   const methods = validateMethods(options.methods);
   const context = { scheme: 'Bearer', realm } as const;
 
-  return (request) =>
-    inContext(context, async () => {
-      if (request.preflight) return undefined;
+  return async (request) => {
+    if (request.preflight) return undefined;
+    try {
       const sources = bearerSources(request, methods);
       const token = findBearerToken(sources);
       if (token === undefined) throw credentialsRequired(context);
@@ -171,19 +177,16 @@ export function createBearerGuard<Principal = unknown>(options: BearerGuardOptio
       if (result === false || result === null || result === undefined) throw invalidToken(context);
       // findBearerToken allows exactly one source, so the first non-empty one is it.
       const via = sources.query?.length ? 'query' : sources.body?.length ? 'body' : 'header';
-      return { scheme: 'Bearer', principal: result as Principal, scopes: scopesOf(result), via };
-    });
+      const info = { scheme: 'Bearer', principal: result as Principal, scopes: scopesOf(result), via } as const;
+      return withClaims ? { ...info, claims: result as JWTPayload } : info;
+    } catch (error) {
+      throw inContext(error, context);
+    }
+  };
 }
 
-export function createJwtGuard(options: JwtGuardOptions): Guard<import('jose').JWTPayload> {
+export function createJwtGuard(options: JwtGuardOptions): Guard<JWTPayload> {
   const verifyJwt = createJwtVerifier(options);
-  const guard = createBearerGuard({
-    realm: options.realm,
-    methods: options.methods,
-    verify: async (token) => (await verifyJwt(token)).payload,
-  });
-  return async (request) => {
-    const info = await guard(request);
-    return info && { ...info, claims: info.principal };
-  };
+  const verify = async (token: string) => (await verifyJwt(token)).payload;
+  return bearerGuard({ realm: options.realm, methods: options.methods, verify }, true);
 }
