@@ -18,6 +18,8 @@ export interface AuthRequest {
 }
 
 function distinctAuthorization(req: IncomingMessage): string[] | undefined {
+  // Node keeps the first line in req.headers: none there means none at all, and spares building headersDistinct.
+  if (req.headers.authorization === undefined) return undefined;
   const distinct = req.headersDistinct?.authorization;
   if (distinct !== undefined) return distinct;
   if (req.headersDistinct !== undefined) return undefined;
