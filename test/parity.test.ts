@@ -659,3 +659,25 @@ describe('headers a route set before it failed', () => {
     expect(JSON.parse(res.body)).toEqual({ type: 'about:blank', title: 'Forbidden', status: 403 });
   });
 });
+
+describe('cross-origin callers can read the challenge (CONFORMANCE 62)', () => {
+  it.each(
+    flavors,
+  )('%s: Origin → Access-Control-Expose-Headers lists WWW-Authenticate or Retry-After', async (flavor) => {
+    const app = apps.get(flavor) as RunningApp;
+    const origin: [string, string] = ['Origin', 'https://app.example'];
+    const challenged = await rawRequest(app.port, { path: '/jwt', headers: [origin] });
+    expect(challenged.status).toBe(401);
+    expect(header(challenged, 'access-control-expose-headers')).toBe('WWW-Authenticate');
+    const down = await rawRequest(app.port, {
+      path: '/jwks',
+      headers: [origin, ['Authorization', `Bearer ${fixtures.tokens.read}`]],
+    });
+    expect(down.status).toBe(503);
+    expect(header(down, 'access-control-expose-headers')).toBe('Retry-After');
+    const forbiddenRes = await rawRequest(app.port, { path: '/stale', headers: [origin] });
+    expect(header(forbiddenRes, 'access-control-expose-headers')).toBeUndefined();
+    const sameOrigin = await rawRequest(app.port, { path: '/jwt' });
+    expect(header(sameOrigin, 'access-control-expose-headers')).toBeUndefined();
+  });
+});

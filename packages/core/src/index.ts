@@ -44,6 +44,7 @@ export { DEFAULT_TYPE_BASE } from './options.js';
 export { PROBLEM_JSON, type ProblemDetails, problemDetails, problemMediaType } from './problem.js';
 export {
   type AuthErrorEvent,
+  appendToList,
   createRenderer,
   type RenderedResponse,
   type Renderer,

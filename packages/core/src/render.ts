@@ -38,6 +38,8 @@ export interface RequestFacts {
   /** The request target as received (`req.originalUrl`, `ctx.originalUrl`). */
   readonly url?: string | undefined;
   readonly accept?: string | undefined;
+  /** The `Origin` request header: a cross-origin caller needs the challenge exposed to read it. */
+  readonly origin?: string | undefined;
 }
 
 export interface AuthErrorEvent {
@@ -59,6 +61,12 @@ export interface RenderedResponse {
   readonly headers: Readonly<Record<string, string | readonly string[]>>;
   /** Request headers the response varies on: append them to any `Vary` already set. */
   readonly vary: readonly string[];
+  /**
+   * For a cross-origin request: response headers a browser script may read,
+   * to append to `Access-Control-Expose-Headers` (WHATWG Fetch; CONFORMANCE 62).
+   * Empty otherwise. CORS itself (`Access-Control-Allow-Origin`) stays your CORS layer's job.
+   */
+  readonly expose: readonly string[];
   /**
    * Headers a route may have set before it failed that would now describe the
    * problem wrongly: remove them. Others (CORS, security headers) are kept.
@@ -130,13 +138,34 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
       status,
       headers,
       vary: VARY,
+      expose: typeof request?.origin === 'string' ? exposed(lines.length > 0, 'retry-after' in headers) : NONE,
       remove: staleHeaders(lines.length > 0, 'retry-after' in headers),
       body: method === 'HEAD' ? '' : body,
     };
   };
 }
 
+/**
+ * A comma-separated list header (`Access-Control-Expose-Headers`) with `names`
+ * added once each, whatever a CORS layer already put there.
+ */
+export function appendToList(existing: unknown, names: readonly string[]): string {
+  const current = (Array.isArray(existing) ? existing.join(',') : typeof existing === 'string' ? existing : '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+  const known = new Set(current.map((item) => item.toLowerCase()));
+  return [...current, ...names.filter((name) => !known.has(name.toLowerCase()))].join(', ');
+}
+
 const VARY: readonly string[] = ['Accept'];
+const NONE: readonly string[] = [];
+const EXPOSE_CHALLENGE: readonly string[] = ['WWW-Authenticate'];
+const EXPOSE_RETRY: readonly string[] = ['Retry-After'];
+
+function exposed(challenged: boolean, retry: boolean): readonly string[] {
+  return challenged ? EXPOSE_CHALLENGE : retry ? EXPOSE_RETRY : NONE;
+}
 /** What finalhandler removes before an error page, and what else describes the representation a route began. */
 const CONTENT_HEADERS = [
   'content-encoding',

@@ -33,6 +33,10 @@ export function authErrors(options?: AuthErrorsOptions): ErrorRequestHandler {
     for (const name of response.remove) res.removeHeader(name);
     for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
     for (const field of response.vary) res.vary(field);
+    if (response.expose.length > 0) {
+      const name = 'Access-Control-Expose-Headers';
+      res.setHeader(name, core.appendToList(res.getHeader(name), response.expose));
+    }
     res.end(response.body);
   };
 }

@@ -33,6 +33,10 @@ export function authErrors(options?: AuthErrorsOptions): Middleware {
       for (const name of response.remove) ctx.remove(name);
       for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value as string | string[]);
       for (const field of response.vary) ctx.vary(field);
+      if (response.expose.length > 0) {
+        const name = 'Access-Control-Expose-Headers';
+        ctx.set(name, core.appendToList(ctx.response.get(name), response.expose));
+      }
     }
   };
 }

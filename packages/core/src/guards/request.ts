@@ -47,6 +47,7 @@ export function fromNodeRequest(req: IncomingMessage, options: { url?: string; b
 export function renderFacts(
   req: IncomingMessage,
   url?: string,
-): { method: string; url: string; accept: string | undefined } {
-  return { method: req.method ?? 'GET', url: url ?? req.url ?? '/', accept: req.headers.accept };
+): { method: string; url: string; accept: string | undefined; origin: string | undefined } {
+  const { accept, origin } = req.headers;
+  return { method: req.method ?? 'GET', url: url ?? req.url ?? '/', accept, origin };
 }
