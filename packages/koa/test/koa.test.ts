@@ -1,20 +1,11 @@
 /**
- * Koa-specific behaviour of `authErrors()` and the guards, on Koa 3 and Koa 2:
+ * Koa-specific behaviour of `koaAuth.authErrors()` and the guards, on Koa 3 and Koa 2:
  * ctx.throw(401/403) rendered inside the chain (CONFORMANCE 60), the exact
  * problem media type (rule 1), HEAD (rule 13), pass-through of foreign errors,
  * responses already sent, quiet logs for expected failures, option checks.
  */
 
-import {
-  authErrors,
-  basicAuth,
-  bearerAuth,
-  jwtAuth,
-  requireAuth,
-  requireScopes,
-  requireStepUp,
-  safeEqual,
-} from '@auth-errors/koa';
+import * as koaAuth from '@auth-errors/koa';
 import { bodyParser } from '@koa/bodyparser';
 import createError from 'http-errors';
 import type { Middleware } from 'koa';
@@ -33,14 +24,14 @@ import {
 } from './helpers.js';
 
 const verifyAlice = (user: string, password: string) =>
-  user === 'alice' && safeEqual(password, 'wonderland') ? { user, roles: ['reader'] } : false;
+  user === 'alice' && koaAuth.safeEqual(password, 'wonderland') ? { user, roles: ['reader'] } : false;
 
 describe.each(koaVersions)('%s', (_name, Koa) => {
   /** authErrors() first, then `route`; `outer` (if given) sits outside authErrors, like an app's own error layer. */
-  function app(route: Middleware, options?: Parameters<typeof authErrors>[0], outer?: Middleware) {
+  function app(route: Middleware, options?: Parameters<typeof koaAuth.authErrors>[0], outer?: Middleware) {
     const koa = new Koa();
     if (outer) koa.use(outer);
-    koa.use(authErrors(options));
+    koa.use(koaAuth.authErrors(options));
     koa.use(route);
     return koa;
   }
@@ -111,7 +102,7 @@ describe.each(koaVersions)('%s', (_name, Koa) => {
 
     it('a guard error still carries its challenge when authErrors is missing (err.headers)', async () => {
       const koa = new Koa();
-      koa.use(bearerAuth({ verify: () => false }));
+      koa.use(koaAuth.bearerAuth({ verify: () => false }));
       const port = await serve(koa);
       const res = await rawRequest(port, { path: '/x' });
       expect(res.status).toBe(401);
@@ -182,7 +173,7 @@ describe.each(koaVersions)('%s', (_name, Koa) => {
     });
 
     it('a guard failure on HEAD: 400 challenge, no body bytes', async () => {
-      const port = await serve(app(bearerAuth({ verify: () => false })));
+      const port = await serve(app(koaAuth.bearerAuth({ verify: () => false })));
       const head = await rawRequest(port, {
         method: 'HEAD',
         path: '/x',
@@ -245,7 +236,7 @@ describe.each(koaVersions)('%s', (_name, Koa) => {
       const events: unknown[] = [];
       koa.on('error', (err) => events.push(err));
       const boom = new Error('database down');
-      koa.use(authErrors());
+      koa.use(koaAuth.authErrors());
       koa.use(() => {
         throw boom;
       });
@@ -269,7 +260,7 @@ describe.each(koaVersions)('%s', (_name, Koa) => {
       const koa = new Koa();
       const events: unknown[] = [];
       koa.on('error', (err) => events.push(err));
-      koa.use(authErrors());
+      koa.use(koaAuth.authErrors());
       koa.use((ctx) => ctx.throw(401));
       const port = await serve(koa);
       expect((await rawRequest(port, { path: '/x' })).status).toBe(401);
@@ -313,7 +304,7 @@ describe.each(koaVersions)('%s', (_name, Koa) => {
       const koa = new Koa();
       const events: { headerSent?: boolean }[] = [];
       koa.on('error', (err) => events.push(err));
-      koa.use(authErrors());
+      koa.use(koaAuth.authErrors());
       koa.use((ctx) => {
         ctx.res.writeHead(200, { 'content-type': 'text/plain' });
         ctx.res.end('done');
@@ -352,25 +343,25 @@ describe.each(koaVersions)('%s', (_name, Koa) => {
 
     function guardedApp() {
       const koa = new Koa();
-      koa.use(authErrors({ schemes: ['Basic', 'Bearer'] }));
+      koa.use(koaAuth.authErrors({ schemes: ['Basic', 'Bearer'] }));
       koa.use(async (ctx, next) => {
         if (ctx.path === '/throw401') ctx.throw(401);
         if (ctx.path === '/throw403') ctx.throw(403);
         await next();
       });
       koa.use(async (ctx, next) => {
-        if (ctx.path === '/basic') return basicAuth({ verify: verifyAlice })(ctx, next);
+        if (ctx.path === '/basic') return koaAuth.basicAuth({ verify: verifyAlice })(ctx, next);
         if (ctx.path === '/admin') {
-          return basicAuth({ verify: verifyAlice })(ctx, () =>
-            requireAuth((auth) => (auth.principal as { roles: string[] }).roles.includes('admin'))(ctx, next),
+          return koaAuth.basicAuth({ verify: verifyAlice })(ctx, () =>
+            koaAuth.requireAuth((auth) => (auth.principal as { roles: string[] }).roles.includes('admin'))(ctx, next),
           );
         }
-        return bearerAuth({
+        return koaAuth.bearerAuth({
           verify: (token) => {
             if (token === 'explode') throw new Error('introspection down');
             return token === 'good' ? { sub: 's', scope: 'a' } : false;
           },
-        })(ctx, () => requireScopes('b')(ctx, next));
+        })(ctx, () => koaAuth.requireScopes('b')(ctx, next));
       });
       koa.use((ctx) => {
         ctx.body = 'ok';
@@ -419,11 +410,14 @@ describe.each(koaVersions)('%s', (_name, Koa) => {
   describe('guards on Koa', () => {
     it('basicAuth puts the principal on ctx.state.auth; requireAuth denies with 403', async () => {
       const koa = new Koa();
-      koa.use(authErrors());
-      koa.use(basicAuth({ verify: verifyAlice }));
+      koa.use(koaAuth.authErrors());
+      koa.use(koaAuth.basicAuth({ verify: verifyAlice }));
       koa.use(async (ctx, next) => {
         if (ctx.path === '/admin') {
-          return requireAuth((auth) => (auth.principal as { roles: string[] }).roles.includes('admin'))(ctx, next);
+          return koaAuth.requireAuth((auth) => (auth.principal as { roles: string[] }).roles.includes('admin'))(
+            ctx,
+            next,
+          );
         }
         await next();
       });
@@ -449,9 +443,9 @@ describe.each(koaVersions)('%s', (_name, Koa) => {
 
     it('bearerAuth reads an urlencoded body token parsed by @koa/bodyparser when enabled', async () => {
       const koa = new Koa();
-      koa.use(authErrors());
+      koa.use(koaAuth.authErrors());
       koa.use(bodyParser());
-      koa.use(bearerAuth({ verify: (t) => (t === 'good' ? { sub: 'svc' } : false), methods: { body: true } }));
+      koa.use(koaAuth.bearerAuth({ verify: (t) => (t === 'good' ? { sub: 'svc' } : false), methods: { body: true } }));
       koa.use((ctx) => {
         ctx.body = { sub: (ctx.state.auth?.principal as { sub: string } | undefined)?.sub };
       });
@@ -483,10 +477,10 @@ describe.each(koaVersions)('%s', (_name, Koa) => {
 
     it('a CORS preflight passes every guard and check untouched', async () => {
       const koa = new Koa();
-      koa.use(authErrors());
-      koa.use(bearerAuth({ verify: () => false }));
-      koa.use(requireScopes('a'));
-      koa.use(requireStepUp({ maxAge: 60 }));
+      koa.use(koaAuth.authErrors());
+      koa.use(koaAuth.bearerAuth({ verify: () => false }));
+      koa.use(koaAuth.requireScopes('a'));
+      koa.use(koaAuth.requireStepUp({ maxAge: 60 }));
       koa.use((ctx) => {
         ctx.status = 204;
         ctx.set('Access-Control-Allow-Origin', 'https://app.example');
@@ -507,23 +501,23 @@ describe.each(koaVersions)('%s', (_name, Koa) => {
 
   describe('option validation: TypeError naming the option, when the middleware is created', () => {
     const cases: [string, () => unknown, RegExp][] = [
-      ['options not an object', () => authErrors('api' as never), /options/],
-      ['realm with CR LF', () => authErrors({ realm: 'x\r\nSet-Cookie: a=b' }), /realm/],
-      ['realm with non-Latin-1', () => authErrors({ realm: 'caf€' }), /realm/],
-      ['schemes not an array', () => authErrors({ schemes: 'Basic' as never }), /schemes/],
-      ['unknown scheme', () => authErrors({ schemes: ['Digest' as never] }), /schemes/],
-      ['relative typeBase', () => authErrors({ typeBase: '/problems/' }), /typeBase/],
-      ['negative retryAfter', () => authErrors({ retryAfter: -1 }), /retryAfter/],
-      ['onError not a function', () => authErrors({ onError: 'log' as never }), /onError/],
-      ['resourceMetadata not a URL', () => authErrors({ resourceMetadata: 'metadata' }), /resourceMetadata/],
-      ['basicAuth without verify', () => basicAuth({} as never), /verify/],
-      ['bearerAuth with a bad realm', () => bearerAuth({ verify: () => false, realm: 'a\nb' }), /realm/],
-      ['jwtAuth without issuer', () => jwtAuth({ secret: 'x'.repeat(32), audience: 'a' } as never), /issuer/],
-      ['jwtAuth with a short secret', () => jwtAuth({ secret: 'short', issuer: 'i', audience: 'a' }), /secret/],
-      ['requireScopes with a space', () => requireScopes('orders read'), /scope/i],
-      ['requireStepUp with nothing', () => requireStepUp({}), /acrValues|maxAge/],
-      ['requireStepUp with a negative maxAge', () => requireStepUp({ maxAge: -5 }), /maxAge/],
-      ['requireAuth without a function', () => requireAuth('admin' as never), /requireAuth/],
+      ['options not an object', () => koaAuth.authErrors('api' as never), /options/],
+      ['realm with CR LF', () => koaAuth.authErrors({ realm: 'x\r\nSet-Cookie: a=b' }), /realm/],
+      ['realm with non-Latin-1', () => koaAuth.authErrors({ realm: 'caf€' }), /realm/],
+      ['schemes not an array', () => koaAuth.authErrors({ schemes: 'Basic' as never }), /schemes/],
+      ['unknown scheme', () => koaAuth.authErrors({ schemes: ['Digest' as never] }), /schemes/],
+      ['relative typeBase', () => koaAuth.authErrors({ typeBase: '/problems/' }), /typeBase/],
+      ['negative retryAfter', () => koaAuth.authErrors({ retryAfter: -1 }), /retryAfter/],
+      ['onError not a function', () => koaAuth.authErrors({ onError: 'log' as never }), /onError/],
+      ['resourceMetadata not a URL', () => koaAuth.authErrors({ resourceMetadata: 'metadata' }), /resourceMetadata/],
+      ['basicAuth without verify', () => koaAuth.basicAuth({} as never), /verify/],
+      ['bearerAuth with a bad realm', () => koaAuth.bearerAuth({ verify: () => false, realm: 'a\nb' }), /realm/],
+      ['jwtAuth without issuer', () => koaAuth.jwtAuth({ secret: 'x'.repeat(32), audience: 'a' } as never), /issuer/],
+      ['jwtAuth with a short secret', () => koaAuth.jwtAuth({ secret: 'short', issuer: 'i', audience: 'a' }), /secret/],
+      ['requireScopes with a space', () => koaAuth.requireScopes('orders read'), /scope/i],
+      ['requireStepUp with nothing', () => koaAuth.requireStepUp({}), /acrValues|maxAge/],
+      ['requireStepUp with a negative maxAge', () => koaAuth.requireStepUp({ maxAge: -5 }), /maxAge/],
+      ['requireAuth without a function', () => koaAuth.requireAuth('admin' as never), /requireAuth/],
     ];
     it.each(cases)('%s', (_label, create, names) => {
       expect(create).toThrow(TypeError);
