@@ -20,15 +20,7 @@ export interface AuthRequest {
 function distinctAuthorization(req: IncomingMessage): string[] | undefined {
   // Node keeps the first line in req.headers: none there means none at all, and spares building headersDistinct.
   if (req.headers.authorization === undefined) return undefined;
-  const distinct = req.headersDistinct?.authorization;
-  if (distinct !== undefined) return distinct;
-  if (req.headersDistinct !== undefined) return undefined;
-  // Node < 18.3 has no headersDistinct: scan the raw pairs.
-  const lines: string[] = [];
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    if ((req.rawHeaders[i] as string).toLowerCase() === 'authorization') lines.push(req.rawHeaders[i + 1] as string);
-  }
-  return lines.length > 0 ? lines : undefined;
+  return req.headersDistinct.authorization;
 }
 
 export function fromNodeRequest(req: IncomingMessage, options: { url?: string; body?: unknown } = {}): AuthRequest {
