@@ -52,3 +52,4 @@ export {
   type RequestFacts,
   render,
 } from './render.js';
+export { createResourceMetadata, type ResourceMetadata, type ResourceMetadataOptions } from './resource-metadata.js';

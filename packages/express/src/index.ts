@@ -3,7 +3,7 @@
  * core, and writes what the core returns; all behaviour lives in the core.
  */
 import * as core from '@auth-errors/core';
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 
 export * from '@auth-errors/core';
 
@@ -29,23 +29,28 @@ export function authErrors(options?: AuthErrorsOptions): ErrorRequestHandler {
     if (res.headersSent) return next(err);
     const response = render(err, core.renderFacts(req, req.originalUrl));
     if (response === undefined) return next(err);
-    res.status(response.status);
-    for (const name of response.remove) res.removeHeader(name);
-    for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-    for (const field of response.vary) res.vary(field);
-    if (response.expose.length > 0) {
-      const name = 'Access-Control-Expose-Headers';
-      res.setHeader(name, core.appendToList(res.getHeader(name), response.expose));
-    }
-    res.end(response.body);
+    write(res, response);
   };
+}
+
+/** Writes what the core returned, as it is. */
+function write(res: Response, response: core.RenderedResponse): void {
+  res.status(response.status);
+  for (const name of response.remove) res.removeHeader(name);
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  for (const field of response.vary) res.vary(field);
+  if (response.expose.length > 0) {
+    const name = 'Access-Control-Expose-Headers';
+    res.setHeader(name, core.appendToList(res.getHeader(name), response.expose));
+  }
+  res.end(response.body);
 }
 
 function authRequest(req: Request): core.AuthRequest {
   return core.fromNodeRequest(req, { url: req.originalUrl, body: req.body });
 }
 
-export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp } =
+export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp, resourceMetadata } =
   core.createGuardKit<RequestHandler>({
     fromGuard: (guard) => (req, res, next) => {
       guard(authRequest(req)).then((auth) => {
@@ -58,5 +63,10 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
     },
     fromCheck: (check) => (req, _res, next) => {
       check(req.auth, authRequest(req)).then(() => next(), next);
+    },
+    fromResponder: (respond) => (req, res, next) => {
+      const response = respond(core.renderFacts(req, req.originalUrl));
+      if (response === undefined) next();
+      else write(res, response);
     },
   });

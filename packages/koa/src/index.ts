@@ -27,25 +27,30 @@ export function authErrors(options?: AuthErrorsOptions): Middleware {
       if (ctx.headerSent || !ctx.writable) throw err;
       const response = render(err, core.renderFacts(ctx.req, ctx.originalUrl));
       if (response === undefined) throw err;
-      ctx.status = response.status;
-      // The body first: assigning it resets Content-Type and Content-Length, which the headers then set.
-      ctx.body = response.body;
-      for (const name of response.remove) ctx.remove(name);
-      for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value as string | string[]);
-      for (const field of response.vary) ctx.vary(field);
-      if (response.expose.length > 0) {
-        const name = 'Access-Control-Expose-Headers';
-        ctx.set(name, core.appendToList(ctx.response.get(name), response.expose));
-      }
+      write(ctx, response);
     }
   };
+}
+
+/** Writes what the core returned, as it is. */
+function write(ctx: Context, response: core.RenderedResponse): void {
+  ctx.status = response.status;
+  // The body first: assigning it resets Content-Type and Content-Length, which the headers then set.
+  ctx.body = response.body;
+  for (const name of response.remove) ctx.remove(name);
+  for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value as string | string[]);
+  for (const field of response.vary) ctx.vary(field);
+  if (response.expose.length > 0) {
+    const name = 'Access-Control-Expose-Headers';
+    ctx.set(name, core.appendToList(ctx.response.get(name), response.expose));
+  }
 }
 
 function authRequest(ctx: Context): core.AuthRequest {
   return core.fromNodeRequest(ctx.req, { url: ctx.originalUrl, body: (ctx.request as { body?: unknown }).body });
 }
 
-export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp } =
+export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp, resourceMetadata } =
   core.createGuardKit<Middleware>({
     fromGuard: (guard) => async (ctx, next) => {
       const auth = await guard(authRequest(ctx));
@@ -58,5 +63,10 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
     fromCheck: (check) => async (ctx, next) => {
       await check(ctx.state.auth, authRequest(ctx));
       await next();
+    },
+    fromResponder: (respond) => async (ctx, next) => {
+      const response = respond(core.renderFacts(ctx.req, ctx.originalUrl));
+      if (response === undefined) await next();
+      else write(ctx, response);
     },
   });

@@ -4,6 +4,8 @@
  * `H` (auth0's `ClaimCheck<R>` idiom): one signature and one doc for all.
  */
 import type { StepUpRequirement } from '../errors.js';
+import type { RenderedResponse, RequestFacts } from '../render.js';
+import { createResourceMetadata, type ResourceMetadataOptions } from '../resource-metadata.js';
 import { type Check, createPolicyCheck, createScopeCheck, createStepUpCheck, type Policy } from './checks.js';
 import {
   type BasicGuardOptions,
@@ -28,6 +30,11 @@ export interface GuardKit<H> {
   requireAuth<P = unknown>(policy: Policy<P>): H;
   /** RFC 9470 step-up: 401 `insufficient_user_authentication` when `acr` or `auth_time` falls short. */
   requireStepUp(requirement: StepUpRequirement): H;
+  /**
+   * Serves the RFC 9728 protected resource metadata document at its well-known
+   * path; `.url` is the value for `authErrors({ resourceMetadata })`.
+   */
+  resourceMetadata(options: ResourceMetadataOptions): H & { readonly url: string };
 }
 
 export interface AdapterBindings<H> {
@@ -35,9 +42,11 @@ export interface AdapterBindings<H> {
   fromGuard(guard: Guard<unknown>): H;
   /** Middleware that runs `check` against the stored AuthInfo. */
   fromCheck(check: Check): H;
+  /** Middleware that writes what `respond` returns for a request, or passes it on when it returns nothing. */
+  fromResponder(respond: (request: RequestFacts) => RenderedResponse | undefined): H;
 }
 
-export function createGuardKit<H>(bind: AdapterBindings<H>): GuardKit<H> {
+export function createGuardKit<H extends object>(bind: AdapterBindings<H>): GuardKit<H> {
   return {
     basicAuth: (options) => bind.fromGuard(createBasicGuard(options)),
     bearerAuth: (options) => bind.fromGuard(createBearerGuard(options)),
@@ -45,5 +54,9 @@ export function createGuardKit<H>(bind: AdapterBindings<H>): GuardKit<H> {
     requireScopes: (...scopes) => bind.fromCheck(createScopeCheck(scopes.flat())),
     requireAuth: (policy) => bind.fromCheck(createPolicyCheck(policy as Policy)),
     requireStepUp: (requirement) => bind.fromCheck(createStepUpCheck(requirement)),
+    resourceMetadata: (options) => {
+      const metadata = createResourceMetadata(options);
+      return Object.assign(bind.fromResponder(metadata.respond), { url: metadata.url }) as H & { readonly url: string };
+    },
   };
 }
