@@ -195,8 +195,12 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   if (options.profile !== undefined && !rfc9068) fail('option "profile" must be "rfc9068" when given');
   const typ = options.typ === undefined ? (rfc9068 ? ['at+jwt'] : undefined) : stringList(options.typ, 'typ');
   const acceptedTypes = typ?.map(mediaType);
-  const requiredClaims = [...new Set(['exp', ...(rfc9068 ? RFC9068_CLAIMS : []), ...(options.requiredClaims ?? [])])];
+  const extraClaims = options.requiredClaims === undefined ? [] : stringList(options.requiredClaims, 'requiredClaims');
+  const requiredClaims = [...new Set(['exp', ...(rfc9068 ? RFC9068_CLAIMS : []), ...extraClaims])];
   const retryAfter = options.retryAfter;
+  if (retryAfter !== undefined && !(Number.isSafeInteger(retryAfter) && retryAfter >= 0)) {
+    fail('option "retryAfter" must be a non-negative integer number of seconds');
+  }
   const key = resolveKey(options, pinned);
   const verifyOptions = { issuer, audience, algorithms: pinned, clockTolerance, requiredClaims };
 

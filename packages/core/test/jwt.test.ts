@@ -537,3 +537,20 @@ describe('remote JWKS (rules 50, 51)', () => {
     expect(hits.evil).toBe(before);
   });
 });
+
+describe('createJwtVerifier: options checked at creation, not at request time', () => {
+  const base = {
+    secret: 'a-shared-secret-of-at-least-32-bytes!',
+    issuer: 'https://as.example',
+    audience: 'https://rs.example',
+  };
+  it.each([
+    [{ retryAfter: -1 }, 'retryAfter'],
+    [{ retryAfter: 1.5 }, 'retryAfter'],
+    [{ requiredClaims: [42] as unknown as string[] }, 'requiredClaims'],
+    [{ requiredClaims: [] }, 'requiredClaims'],
+  ])('refuses %j with a TypeError naming %s', (extra, option) => {
+    expect(() => createJwtVerifier({ ...base, ...extra })).toThrow(TypeError);
+    expect(() => createJwtVerifier({ ...base, ...extra })).toThrow(new RegExp(`"${option}"`));
+  });
+});
