@@ -57,7 +57,8 @@ export function challengeLines(
       return [];
     case 'insufficient_scope':
     case 'insufficient_user_authentication':
-      return [formatter.bearer(bearerError(error))];
+      // A caller who signed in with Basic gets no Bearer advice (CONFORMANCE 15: no challenge on its 403).
+      return error.scheme === 'Basic' ? [] : [formatter.bearer(bearerError(error))];
     case 'invalid_request':
       // Bearer when the failure concerns it, Bearer is configured, or nothing at all is known (as schemesFor).
       return error.scheme === 'Bearer' ||

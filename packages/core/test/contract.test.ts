@@ -641,3 +641,15 @@ describe('option validation', () => {
     expect(() => createRenderer(null as never)).toThrow(TypeError);
   });
 });
+
+describe('insufficient_scope for a caller authenticated with Basic', () => {
+  it('is a 403 with the problem body and no challenge: Bearer advice would not help a Basic caller', () => {
+    const res = createRenderer({ schemes: ['Basic'] })(insufficientScope(['admin'], { scheme: 'Basic' }), {
+      method: 'GET',
+      url: '/admin',
+    });
+    expect(res?.status).toBe(403);
+    expect(res?.headers['www-authenticate']).toBeUndefined();
+    expect(JSON.parse(res?.body ?? '')).toMatchObject({ code: 'insufficient_scope', requiredScopes: ['admin'] });
+  });
+});
