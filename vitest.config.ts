@@ -7,5 +7,6 @@ export default defineConfig({
     // Two cores here: keep the worker count low so timing-sensitive network tests stay stable.
     maxWorkers: 2,
     testTimeout: 20_000,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
