@@ -4,9 +4,9 @@
  * library's own status, challenge and message never reach the client.
  */
 
-import { type AuthErrorEvent, authErrors } from '@auth-errors/express';
+import type { AuthErrorEvent } from '@auth-errors/express';
 import Boom from '@hapi/boom';
-import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { expressjwt } from 'express-jwt';
 import { auth as oauth2Auth, requiredScopes as oauth2RequiredScopes } from 'express-oauth2-jwt-bearer';
 import createError from 'http-errors';
@@ -24,6 +24,7 @@ import {
   expectProblem,
   expressVersions,
   FORBIDDEN,
+  finishWithAuthErrors,
   HS_SECRET,
   ISSUER,
   insufficientScopeBody,
@@ -77,16 +78,7 @@ describe.each(expressVersions)('%s: errors from other libraries', (_name, expres
     passedOn = [];
   });
 
-  /** Mounts authErrors, then a last handler that records whatever it was not meant to handle. */
-  function finish(app: Express): Express {
-    app.use(authErrors({ typeBase: TYPE_BASE, onError }));
-    const fallback: ErrorRequestHandler = (err, _req, res, _next) => {
-      passedOn.push(err);
-      res.status(599).end();
-    };
-    app.use(fallback);
-    return app;
-  }
+  const finish = (app: Express): Express => finishWithAuthErrors(app, onError, passedOn);
 
   describe('express-jwt', () => {
     let app: Express;

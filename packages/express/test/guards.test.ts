@@ -15,7 +15,7 @@ import {
   requireStepUp,
   safeEqual,
 } from '@auth-errors/express';
-import type { ErrorRequestHandler, Express, Request, Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import request from 'supertest';
 import { beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
@@ -28,6 +28,7 @@ import {
   expectProblem,
   expressVersions,
   FORBIDDEN,
+  finishWithAuthErrors,
   HS_SECRET,
   ISSUER,
   invalidTokenBody,
@@ -57,15 +58,7 @@ describe.each(expressVersions)('%s: guards', (_name, express: ExpressFactory) =>
     passedOn = [];
   });
 
-  function finish(app: Express): Express {
-    app.use(authErrors({ typeBase: TYPE_BASE, onError }));
-    const fallback: ErrorRequestHandler = (err, _req, res, _next) => {
-      passedOn.push(err);
-      res.status(599).end();
-    };
-    app.use(fallback);
-    return app;
-  }
+  const finish = (app: Express): Express => finishWithAuthErrors(app, onError, passedOn);
 
   describe('basicAuth', () => {
     let verify: Mock;

@@ -6,8 +6,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
 import { type AddressInfo, connect, createServer as createNetServer } from 'node:net';
-import type { AuthErrorEvent } from '@auth-errors/express';
-import express from 'express';
+import { type AuthErrorEvent, authErrors } from '@auth-errors/express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import express4 from 'express4';
 import { type JWTPayload, SignJWT } from 'jose';
 import type { Response } from 'supertest';
@@ -248,4 +248,22 @@ export function signHs256(claims: JWTPayload = {}, secret = HS_SECRET): Promise<
   return new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'user-1', iat: now, exp: now + 300, ...claims })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .sign(new TextEncoder().encode(secret));
+}
+
+/**
+ * Mounts authErrors (test typeBase, the given onError), then a last error
+ * handler that records, in `passedOn`, whatever authErrors passed on.
+ */
+export function finishWithAuthErrors(
+  app: Express,
+  onError: (event: AuthErrorEvent) => void,
+  passedOn: unknown[],
+): Express {
+  app.use(authErrors({ typeBase: TYPE_BASE, onError }));
+  const fallback: ErrorRequestHandler = (err, _req, res, _next) => {
+    passedOn.push(err);
+    res.status(599).end();
+  };
+  app.use(fallback);
+  return app;
 }
