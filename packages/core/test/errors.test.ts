@@ -20,6 +20,7 @@ import {
 import fc from 'fast-check';
 import createError from 'http-errors';
 import { describe, expect, it } from 'vitest';
+import { hostileProxy } from './hostile.js';
 
 interface FactoryCase {
   readonly name: string;
@@ -377,26 +378,7 @@ describe('AuthError.is', () => {
   });
 
   it('is false, and does not throw, for a Proxy whose every trap throws', () => {
-    const hostile = new Proxy(
-      {},
-      {
-        get: () => {
-          throw new Error('get');
-        },
-        has: () => {
-          throw new Error('has');
-        },
-        getOwnPropertyDescriptor: () => {
-          throw new Error('gopd');
-        },
-        getPrototypeOf: () => {
-          throw new Error('proto');
-        },
-        ownKeys: () => {
-          throw new Error('keys');
-        },
-      },
-    );
+    const hostile = hostileProxy('object');
     expect(AuthError.is(hostile)).toBe(false);
   });
 });

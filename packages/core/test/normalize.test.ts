@@ -30,6 +30,7 @@ import { errors } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 import { JwksError, SigningKeyNotFoundError } from 'jwks-rsa';
 import { describe, expect, it } from 'vitest';
+import { hostileProxy } from './hostile.js';
 
 const { TokenExpiredError, JsonWebTokenError, NotBeforeError } = jsonwebtoken;
 
@@ -575,47 +576,7 @@ describe('bad input', () => {
       ),
     ),
   );
-  const hostileProxy = new Proxy(function target() {}, {
-    get: () => {
-      throw new Error('get');
-    },
-    has: () => {
-      throw new Error('has');
-    },
-    getOwnPropertyDescriptor: () => {
-      throw new Error('gopd');
-    },
-    getPrototypeOf: () => {
-      throw new Error('proto');
-    },
-    ownKeys: () => {
-      throw new Error('keys');
-    },
-    apply: () => {
-      throw new Error('apply');
-    },
-    construct: () => {
-      throw new Error('construct');
-    },
-    set: () => {
-      throw new Error('set');
-    },
-    defineProperty: () => {
-      throw new Error('define');
-    },
-    deleteProperty: () => {
-      throw new Error('delete');
-    },
-    isExtensible: () => {
-      throw new Error('ext');
-    },
-    preventExtensions: () => {
-      throw new Error('prevent');
-    },
-    setPrototypeOf: () => {
-      throw new Error('setproto');
-    },
-  });
+  const hostile = hostileProxy('function');
   const circular: Error & { cause?: unknown } = new Error('loop');
   circular.cause = circular;
   const circularJose = new errors.JWKSTimeout('timed out', { cause: null });
@@ -634,7 +595,7 @@ describe('bad input', () => {
     ['an empty object', {}],
     ['an object without prototype', Object.create(null)],
     ['an object with getters that throw', throwingGetters],
-    ['a Proxy whose every trap throws', hostileProxy],
+    ['a Proxy whose every trap throws', hostile],
     ['an error with a circular cause', circular],
     ['an array', [401]],
     ['a function', () => 401],
