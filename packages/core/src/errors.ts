@@ -8,6 +8,7 @@ import { type AuthErrorCode, catalog, isAuthErrorCode } from './catalog.js';
 import type { AuthScheme } from './challenge.js';
 import { defaultChallengeHeaders } from './error-challenges.js';
 import { isErrorDescription, isScopeToken } from './header-values.js';
+import { validateSeconds } from './options.js';
 
 const BRAND = Symbol.for('auth-errors.AuthError');
 
@@ -123,10 +124,7 @@ function assertInit(code: unknown, init: AuthErrorInit): void {
   if (!isAuthErrorCode(code)) throw new TypeError('auth-errors: unknown auth error code');
   if (init.requiredScopes !== undefined) assertScopes(init.requiredScopes, 'requiredScopes');
   if (init.acrValues !== undefined || init.maxAge !== undefined) assertStepUp(init);
-  const { retryAfter } = init;
-  if (retryAfter !== undefined && !(Number.isSafeInteger(retryAfter) && retryAfter >= 0)) {
-    throw new TypeError('auth-errors: "retryAfter" must be a non-negative integer number of seconds');
-  }
+  validateSeconds(init.retryAfter, 'retryAfter');
 }
 
 /** Throws a TypeError when a step-up requirement cannot be expressed in an RFC 9470 challenge. */
@@ -136,9 +134,7 @@ export function assertStepUp(requirement: StepUpRequirement): void {
     throw new TypeError('auth-errors: a step-up requirement needs "acrValues", "maxAge" or both');
   }
   if (acrValues !== undefined) assertScopes(acrValues, 'option "acrValues"');
-  if (maxAge !== undefined && !(Number.isSafeInteger(maxAge) && maxAge >= 0)) {
-    throw new TypeError('auth-errors: option "maxAge" must be a non-negative integer number of seconds');
-  }
+  validateSeconds(maxAge, 'maxAge');
 }
 
 /** 401: no credentials, or only schemes this API does not accept. Carries no error information (RFC 6750 §3.1). */
@@ -188,9 +184,5 @@ export function insufficientUserAuthentication(
 
 /** 503: the identity provider, the JWKS or a verify callback failed for a reason that is not the caller's. */
 export function authUnavailable(options: AuthErrorOptions & { readonly retryAfter?: number } = {}): AuthError {
-  const { retryAfter } = options;
-  if (retryAfter !== undefined && !(Number.isSafeInteger(retryAfter) && retryAfter >= 0)) {
-    throw new TypeError('auth-errors: "retryAfter" must be a non-negative integer number of seconds');
-  }
-  return new AuthError('auth_unavailable', options);
+  return new AuthError('auth_unavailable', options); // the constructor checks retryAfter
 }

@@ -16,6 +16,7 @@ import {
 } from 'jose';
 import { type AuthError, authUnavailable, invalidToken } from './errors.js';
 import { fromJoseCode, TOKEN_SIDE_KEY_ERRORS } from './jose-errors.js';
+import { fail, validateSeconds } from './options.js';
 import { readProperty } from './safe-read.js';
 
 const ASYMMETRIC = [
@@ -91,10 +92,6 @@ function wrapKeySource(getKey: JWTVerifyGetKey): JWTVerifyGetKey {
       throw new KeySourceFailure(error);
     }
   };
-}
-
-function fail(message: string): never {
-  throw new TypeError(`auth-errors: ${message}`);
 }
 
 function stringList(value: unknown, option: string): string[] {
@@ -197,10 +194,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const acceptedTypes = typ?.map(mediaType);
   const extraClaims = options.requiredClaims === undefined ? [] : stringList(options.requiredClaims, 'requiredClaims');
   const requiredClaims = [...new Set(['exp', ...(rfc9068 ? RFC9068_CLAIMS : []), ...extraClaims])];
-  const retryAfter = options.retryAfter;
-  if (retryAfter !== undefined && !(Number.isSafeInteger(retryAfter) && retryAfter >= 0)) {
-    fail('option "retryAfter" must be a non-negative integer number of seconds');
-  }
+  const retryAfter = validateSeconds(options.retryAfter, 'retryAfter');
   const key = resolveKey(options, pinned);
   const verifyOptions = { issuer, audience, algorithms: pinned, clockTolerance, requiredClaims };
 

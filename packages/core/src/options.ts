@@ -32,8 +32,9 @@ export function validateTypeBase(value: unknown): string {
   return value;
 }
 
-export function validateSeconds(value: unknown, option: string, fallback: number): number {
-  if (value === undefined) return fallback;
+/** A non-negative integer number of seconds, or `undefined` when not given. */
+export function validateSeconds(value: unknown, option: string): number | undefined {
+  if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     fail(`option "${option}" must be a non-negative integer number of seconds`);
   }

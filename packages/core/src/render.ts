@@ -97,7 +97,7 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
   const formatter = createChallengeFormatter({ realm: options.realm, resourceMetadata: options.resourceMetadata });
   const schemes = validateSchemes(options.schemes);
   const typeBase = validateTypeBase(options.typeBase);
-  const retryAfter = validateSeconds(options.retryAfter, 'retryAfter', DEFAULT_RETRY_AFTER);
+  const retryAfter = validateSeconds(options.retryAfter, 'retryAfter') ?? DEFAULT_RETRY_AFTER;
   const onError = validateFunction<(event: AuthErrorEvent) => void>(options.onError, 'onError') ?? logUnavailable;
   const withInstance = options.instance === true;
 
