@@ -1,7 +1,7 @@
 /**
  * RFC 9728 through the adapters: resourceMetadata() serves the document at its
  * well-known path on every framework, and its `.url` in authErrors() puts
- * `resource_metadata` in the Bearer challenge (CONFORMANCE 56, 57).
+ * `resource_metadata` in the Bearer challenge (docs/conformance.md rules 56 and 57).
  */
 import { createRequire } from 'node:module';
 import * as expressAuth from '@auth-errors/express';

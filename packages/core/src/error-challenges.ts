@@ -57,7 +57,7 @@ export function challengeLines(
       return [];
     case 'insufficient_scope':
     case 'insufficient_user_authentication':
-      // A caller who signed in with Basic gets no Bearer advice (CONFORMANCE 15: no challenge on its 403).
+      // A caller who signed in with Basic gets no Bearer advice (docs/conformance.md rule 15: no challenge on its 403).
       return error.scheme === 'Basic' ? [] : [formatter.bearer(bearerError(error))];
     case 'invalid_request':
       // Bearer when the failure concerns it, Bearer is configured, or nothing at all is known (as schemesFor).

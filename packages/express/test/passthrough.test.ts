@@ -231,7 +231,7 @@ describe.each(expressVersions)('%s: pass-through', (_name, express: ExpressFacto
     });
   });
 
-  describe('NODE_ENV=development: no auth response is HTML (CONFORMANCE 61)', () => {
+  describe('NODE_ENV=development: no auth response is HTML (docs/conformance.md rule 61)', () => {
     let savedEnv: string | undefined;
     let app: Express;
 
