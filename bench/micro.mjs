@@ -12,7 +12,7 @@ import {
   insufficientScope,
   invalidToken,
   readAuthorization,
-} from '@auth-errors/core';
+} from '@auth-errors/core/adapter';
 import { Bench } from 'tinybench';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

@@ -8,7 +8,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer as createNetServer } from 'node:net';
-import { type AuthErrorEvent, type AuthInfo, type RenderOptions, safeEqual } from '@auth-errors/core';
+import { type AuthErrorEvent, type AuthInfo, type RenderOptions, safeEqual } from '@auth-errors/core/adapter';
 import * as expressAdapter from '@auth-errors/express';
 import * as koaAdapter from '@auth-errors/koa';
 import { Router } from '@koa/router';
@@ -206,7 +206,7 @@ function buildExpress(
   for (const [path, chain] of routes<RequestHandler>(expressAdapter, fixtures)) {
     app.all(path, ...chain, (req, res) => {
       // express-oauth2-jwt-bearer (loaded by other tests) declares its own req.auth type.
-      const { status, body } = success(path, req.method, req.auth as AuthInfo | undefined);
+      const { status, body } = success(path, req.method, expressAdapter.authOf(req));
       if (status === 204) res.set(PREFLIGHT_HEADERS).status(204).end();
       else res.status(status).json(body);
     });
@@ -251,7 +251,7 @@ function buildKoa(make: typeof Koa, fixtures: Fixtures, events: AuthErrorEvent[]
   const router = new Router();
   for (const [path, chain] of routes<Middleware>(koaAdapter, fixtures)) {
     router.all(path, ...chain, (ctx) => {
-      const { status, body } = success(path, ctx.method, ctx.state.auth);
+      const { status, body } = success(path, ctx.method, koaAdapter.authOf(ctx));
       if (status === 204) ctx.set(PREFLIGHT_HEADERS);
       ctx.status = status;
       if (body !== undefined) ctx.body = body;

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AuthErrorEvent, AuthInfo } from '@auth-errors/core';
+import type { AuthErrorEvent } from '@auth-errors/core/adapter';
 import * as expressAdapter from '@auth-errors/express';
 import * as koaAdapter from '@auth-errors/koa';
 import { Router } from '@koa/router';
@@ -126,17 +126,18 @@ function buildApp(flavor: Flavor, jwksUrl: string, events: AuthErrorEvent[]): Re
   const renderOptions = { onError: (event: AuthErrorEvent) => events.push(event) };
   if (flavor === 'express5') {
     const app = express();
-    app.get('/orders', expressAdapter.jwtAuth(jwtOptions), (req, res) => {
-      // Another package's Express augmentation also declares `req.auth`: read ours by its own type.
-      res.json({ sub: (req as { auth?: AuthInfo }).auth?.claims?.sub });
+    const bearer = expressAdapter.jwtAuth(jwtOptions);
+    app.get('/orders', bearer, (req, res) => {
+      res.json({ sub: bearer.auth(req).claims.sub });
     });
     app.use(expressAdapter.authErrors(renderOptions));
     return app;
   }
   const app = new Koa();
   const router = new Router();
-  router.get('/orders', koaAdapter.jwtAuth(jwtOptions), (ctx) => {
-    ctx.body = { sub: (ctx.state.auth as AuthInfo | undefined)?.claims?.sub };
+  const bearer = koaAdapter.jwtAuth(jwtOptions);
+  router.get('/orders', bearer, (ctx) => {
+    ctx.body = { sub: bearer.auth(ctx).claims.sub };
   });
   app.use(koaAdapter.authErrors(renderOptions));
   app.use(router.routes());

@@ -57,13 +57,22 @@ const ok = (route: string, user: string | null): Expected => ({
   events: [],
 });
 
+function problem(code: string, status: number, title: string, detail: string, extra: object = {}) {
+  return { type: `${TYPE_BASE}${code.replaceAll('_', '-')}`, title, status, detail, code, ...extra };
+}
+
 const unauthorized: Expected = {
   status: 401,
   challenges: [BASIC, BEARER],
   mediaType: PROBLEM,
   cacheControl: 'no-store',
   retryAfter: null,
-  body: { type: 'about:blank', title: 'Unauthorized', status: 401 },
+  body: problem(
+    'credentials_required',
+    401,
+    'Credentials required',
+    'Authentication is required to access this resource',
+  ),
   events: ['credentials_required'],
 };
 
@@ -73,13 +82,9 @@ const forbidden: Expected = {
   mediaType: PROBLEM,
   cacheControl: 'no-store',
   retryAfter: null,
-  body: { type: 'about:blank', title: 'Forbidden', status: 403 },
+  body: problem('forbidden', 403, 'Forbidden', 'You are not allowed to perform this request'),
   events: ['forbidden'],
 };
-
-function problem(code: string, status: number, title: string, detail: string, extra: object = {}) {
-  return { type: `${TYPE_BASE}${code.replaceAll('_', '-')}`, title, status, detail, code, ...extra };
-}
 
 const invalidToken = (detail: string): Expected => ({
   status: 401,
@@ -656,11 +661,11 @@ describe('headers a route set before it failed', () => {
       expect(header(res, name), name).toBeUndefined();
     }
     expect(header(res, 'access-control-allow-origin')).toBe('https://app.example');
-    expect(JSON.parse(res.body)).toEqual({ type: 'about:blank', title: 'Forbidden', status: 403 });
+    expect(JSON.parse(res.body)).toEqual(forbidden.body);
   });
 });
 
-describe('cross-origin callers can read the challenge (CONFORMANCE 62)', () => {
+describe('cross-origin callers can read the challenge (docs/conformance.md rule 62)', () => {
   it.each(
     flavors,
   )('%s: Origin → Access-Control-Expose-Headers lists WWW-Authenticate or Retry-After', async (flavor) => {

@@ -1,6 +1,11 @@
 /**
  * The catalog of failures: one entry per problem type, and the single place
  * where a failure's status, title, slug and default wording are defined.
+ *
+ * Every failure has a type of its own, `credentials_required` and `forbidden`
+ * included: `about:blank` may carry no extension members (RFC 9457 §4.2.1),
+ * and a body without `code` would leave clients two ways to tell failures
+ * apart. With a minted type for each, a client switches on `code` alone.
  */
 
 export type AuthErrorCode =
@@ -15,8 +20,8 @@ export type AuthErrorCode =
 
 export interface ProblemTypeEntry {
   readonly status: 400 | 401 | 403 | 503;
-  /** `undefined` means the type is `about:blank` and the title is the status phrase. */
-  readonly slug: string | undefined;
+  /** The last segment of the problem type URI: `${typeBase}${slug}`. */
+  readonly slug: string;
   readonly title: string;
   /** Default `detail`; also safe for `error_description` (RFC 6750 §3 character set). */
   readonly detail: string;
@@ -25,8 +30,8 @@ export interface ProblemTypeEntry {
 export const catalog: Readonly<Record<AuthErrorCode, ProblemTypeEntry>> = {
   credentials_required: {
     status: 401,
-    slug: undefined,
-    title: 'Unauthorized',
+    slug: 'credentials-required',
+    title: 'Credentials required',
     detail: 'Authentication is required to access this resource',
   },
   invalid_request: {
@@ -55,7 +60,7 @@ export const catalog: Readonly<Record<AuthErrorCode, ProblemTypeEntry>> = {
   },
   forbidden: {
     status: 403,
-    slug: undefined,
+    slug: 'forbidden',
     title: 'Forbidden',
     detail: 'You are not allowed to perform this request',
   },

@@ -1,16 +1,11 @@
-export { type AuthErrorCode, authErrorCodes, catalog, isAuthErrorCode, type ProblemTypeEntry } from './catalog.js';
-export {
-  type AuthScheme,
-  authSchemes,
-  type BearerErrorParameters,
-  type ChallengeFormatter,
-  type ChallengeOptions,
-  createChallengeFormatter,
-  DEFAULT_REALM,
-} from './challenge.js';
-export { type AuthorizationCredentials, readAuthorization } from './credentials/authorization.js';
-export { type BasicCredentials, decodeBasic } from './credentials/basic.js';
-export { type BearerMethod, type BearerSources, findBearerToken, isB64Token } from './credentials/bearer.js';
+/**
+ * @auth-errors/core: what an application uses, whatever its framework. The
+ * adapters (@auth-errors/express, @auth-errors/koa) re-export these names
+ * next to their middleware; what adapter authors need is on the
+ * `@auth-errors/core/adapter` subpath.
+ */
+export type { AuthErrorCode } from './catalog.js';
+export type { AuthScheme } from './challenge.js';
 export { safeEqual } from './credentials/compare.js';
 export {
   AuthError,
@@ -25,31 +20,13 @@ export {
   invalidToken,
   type StepUpRequirement,
 } from './errors.js';
-export { type AuthInfo, scopesOf, successHeaders } from './guards/auth-info.js';
-export { type Check, createPolicyCheck, createScopeCheck, createStepUpCheck, type Policy } from './guards/checks.js';
-export {
-  type BasicGuardOptions,
-  type BearerGuardOptions,
-  createBasicGuard,
-  createBearerGuard,
-  createJwtGuard,
-  type Guard,
-  type JwtGuardOptions,
-} from './guards/credentials-guards.js';
-export { type AdapterBindings, createGuardKit, type GuardKit } from './guards/kit.js';
-export { type AuthRequest, fromNodeRequest, renderFacts } from './guards/request.js';
-export { createJwtVerifier, type JwtVerifier, type JwtVerifierOptions, type VerifiedJwt } from './jwt.js';
-export { normalize } from './normalize.js';
-export { DEFAULT_TYPE_BASE } from './options.js';
-export { PROBLEM_JSON, type ProblemDetails, problemDetails, problemMediaType } from './problem.js';
-export {
-  type AuthErrorEvent,
-  appendToList,
-  createRenderer,
-  type RenderedResponse,
-  type Renderer,
-  type RenderOptions,
-  type RequestFacts,
-  render,
-} from './render.js';
-export { createResourceMetadata, type ResourceMetadata, type ResourceMetadataOptions } from './resource-metadata.js';
+export type { ExtensionMembers, Extensions } from './extensions.js';
+export type { AuthInfo, JwtAuthInfo } from './guards/auth-info.js';
+export type { Policy } from './guards/checks.js';
+export type { BasicGuardOptions, BearerGuardOptions, JwtGuardOptions, Verdict } from './guards/credentials-guards.js';
+export type { GuardMiddleware } from './guards/kit.js';
+export type { AuthRequest } from './guards/request.js';
+export type { JwtVerifierOptions } from './jwt.js';
+export type { ProblemDetails } from './problem.js';
+export type { AuthErrorEvent } from './render.js';
+export type { ResourceMetadataOptions } from './resource-metadata.js';

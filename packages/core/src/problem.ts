@@ -1,23 +1,29 @@
 /**
- * The RFC 9457 problem details body. `about:blank` types carry only the five
- * standard members; every other type has its own absolute URI, a fixed title,
- * a detail and the `code` extension (plus `requiredScopes`, `acrValues`,
- * `maxAge` where they apply).
+ * The RFC 9457 problem details body. Every failure has its own absolute type
+ * URI, a fixed title, a detail and the `code` extension (plus
+ * `requiredScopes`, `acrValues`, `maxAge` where they apply, and the
+ * application's own extension members last).
  */
 import Negotiator from 'negotiator';
-import { catalog } from './catalog.js';
+import { type AuthErrorCode, catalog } from './catalog.js';
 import type { AuthError } from './errors.js';
 
 export interface ProblemDetails {
+  /** `${typeBase}${slug}`: an absolute URI, one per failure (RFC 9457 §3.1.1). */
   readonly type: string;
+  /** Fixed per type (RFC 9457 §3.1.3). */
   readonly title: string;
+  /** Always the HTTP status of the response (RFC 9457 §3.1.2). */
   readonly status: number;
-  readonly detail?: string;
+  readonly detail: string;
+  /** The request path, never the query, when the renderer's `instance` option is on. */
   readonly instance?: string;
-  readonly code?: string;
+  readonly code: AuthErrorCode;
   readonly requiredScopes?: readonly string[];
   readonly acrValues?: readonly string[];
   readonly maxAge?: number;
+  /** The application's own extension members (the renderer's `extensions` option). */
+  readonly [member: string]: unknown;
 }
 
 export const PROBLEM_JSON = 'application/problem+json';
@@ -43,15 +49,13 @@ export function instancePath(url: string | undefined): string | undefined {
   return end === -1 ? url : url.slice(0, end);
 }
 
-export function problemDetails(error: AuthError, typeBase: string, instance?: string): ProblemDetails {
+export function problemDetails(
+  error: AuthError,
+  typeBase: string,
+  instance?: string,
+  extensions?: Readonly<Record<string, unknown>>,
+): ProblemDetails {
   const entry = catalog[error.code];
-  if (entry.slug === undefined) {
-    // about:blank defines no extensions (RFC 9457 §4.2.1); an application's own detail is kept.
-    const body: Record<string, unknown> = { type: 'about:blank', title: entry.title, status: entry.status };
-    if (error.code === 'forbidden' && error.detail !== entry.detail) body.detail = error.detail;
-    if (instance !== undefined) body.instance = instance;
-    return body as unknown as ProblemDetails;
-  }
   const body: Record<string, unknown> = {
     type: `${typeBase}${entry.slug}`,
     title: entry.title,
@@ -63,5 +67,7 @@ export function problemDetails(error: AuthError, typeBase: string, instance?: st
   if (error.requiredScopes !== undefined) body.requiredScopes = error.requiredScopes;
   if (error.acrValues !== undefined) body.acrValues = error.acrValues;
   if (error.maxAge !== undefined) body.maxAge = error.maxAge;
+  // Validated by extensions.ts: never one of the members above.
+  if (extensions !== undefined) Object.assign(body, extensions);
   return body as unknown as ProblemDetails;
 }

@@ -1,18 +1,20 @@
 /**
- * `render()`: any thrown value + request facts + options → the response to
- * send, or `undefined` when the value is not an auth failure. The one
- * function both adapters call; it never throws.
+ * `createRenderer(options)`: any thrown value + request facts → the response
+ * to send, or `undefined` when the value is not an auth failure. The one
+ * function every adapter calls; the renderer it returns never throws.
  */
 import { type AuthErrorCode, catalog } from './catalog.js';
 import { type AuthScheme, createChallengeFormatter } from './challenge.js';
 import { challengeLines, DEFAULT_RETRY_AFTER, formatterForRealm } from './error-challenges.js';
 import type { AuthError } from './errors.js';
+import { createExtensions, type Extensions } from './extensions.js';
 import { normalize } from './normalize.js';
 import { validateFunction, validateSchemes, validateSeconds, validateTypeBase } from './options.js';
 import { instancePath, problemDetails, problemMediaType } from './problem.js';
 import { readProperty } from './safe-read.js';
 
-export interface RenderOptions {
+/** `Request` is the framework's request object (Express `req`, Koa `ctx`), handed to `extensions`. */
+export interface RenderOptions<Request = unknown> {
   /** The realm of every challenge (RFC 9110 §11.5). Default `"api"`. */
   readonly realm?: string | undefined;
   /** Schemes this API accepts: every 401 offers a challenge for each, Basic first. */
@@ -31,6 +33,13 @@ export interface RenderOptions {
    * 4xx failures are never logged.
    */
   readonly onError?: ((event: AuthErrorEvent) => void) | undefined;
+  /**
+   * Extension members for every problem body (RFC 9457 §3.2), e.g. a
+   * `traceId`: fixed members, or a function of the request and the failure.
+   * Values are JSON primitives; the library's own members are never replaced,
+   * and nothing here reaches a header.
+   */
+  readonly extensions?: Extensions<Request> | undefined;
 }
 
 export interface RequestFacts {
@@ -63,7 +72,7 @@ export interface RenderedResponse {
   readonly vary: readonly string[];
   /**
    * For a cross-origin request: response headers a browser script may read,
-   * to append to `Access-Control-Expose-Headers` (WHATWG Fetch; CONFORMANCE 62).
+   * to append to `Access-Control-Expose-Headers` (WHATWG Fetch; docs/conformance.md rule 62).
    * Empty otherwise. CORS itself (`Access-Control-Allow-Origin`) stays your CORS layer's job.
    */
   readonly expose: readonly string[];
@@ -76,7 +85,12 @@ export interface RenderedResponse {
   readonly body: string;
 }
 
-export type Renderer = (thrown: unknown, request: RequestFacts) => RenderedResponse | undefined;
+/** `native` is the framework's request, passed to the `extensions` function. */
+export type Renderer<Request = unknown> = (
+  thrown: unknown,
+  request: RequestFacts,
+  native?: Request,
+) => RenderedResponse | undefined;
 
 function logUnavailable(event: AuthErrorEvent): void {
   if (event.status < 500) return;
@@ -92,7 +106,7 @@ function logUnavailable(event: AuthErrorEvent): void {
 }
 
 /** Validates options once and builds every static part of the responses. */
-export function createRenderer(options: RenderOptions = {}): Renderer {
+export function createRenderer<Request = unknown>(options: RenderOptions<Request> = {}): Renderer<Request> {
   if (typeof options !== 'object' || options === null) throw new TypeError('auth-errors: options must be an object');
   const formatter = createChallengeFormatter({ realm: options.realm, resourceMetadata: options.resourceMetadata });
   const schemes = validateSchemes(options.schemes);
@@ -100,8 +114,9 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
   const retryAfter = validateSeconds(options.retryAfter, 'retryAfter') ?? DEFAULT_RETRY_AFTER;
   const onError = validateFunction<(event: AuthErrorEvent) => void>(options.onError, 'onError') ?? logUnavailable;
   const withInstance = options.instance === true;
+  const extensions = createExtensions<Request>(options.extensions);
 
-  return (thrown, request) => {
+  return (thrown, request, native) => {
     const error = normalize(thrown);
     if (error === undefined) return undefined;
     const path = instancePath(typeof request?.url === 'string' ? request.url : undefined);
@@ -109,7 +124,8 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
     const accept = typeof request?.accept === 'string' ? request.accept : undefined;
     const status = catalog[error.code].status;
     const mediaType = problemMediaType(accept);
-    const body = JSON.stringify(problemDetails(error, typeBase, withInstance ? path : undefined));
+    const members = extensions?.(native as Request, error);
+    const body = JSON.stringify(problemDetails(error, typeBase, withInstance ? path : undefined, members));
 
     const headers: Record<string, string | readonly string[]> = {
       'content-type': mediaType,
@@ -186,21 +202,4 @@ const STALE = [false, true].map((challenged) =>
 
 function staleHeaders(challenged: boolean, retry: boolean): readonly string[] {
   return STALE[Number(challenged)]?.[Number(retry)] ?? CONTENT_HEADERS;
-}
-
-const renderers = new WeakMap<object, Renderer>();
-const defaultRenderer = createRenderer();
-
-/**
- * One-shot form of `createRenderer(options)(thrown, request)`. Renderers are
- * cached per options object, so pass the same object each time.
- */
-export function render(thrown: unknown, request: RequestFacts, options?: RenderOptions): RenderedResponse | undefined {
-  if (options === undefined) return defaultRenderer(thrown, request);
-  let renderer = renderers.get(options);
-  if (renderer === undefined) {
-    renderer = createRenderer(options);
-    renderers.set(options, renderer);
-  }
-  return renderer(thrown, request);
 }

@@ -1,5 +1,5 @@
 /**
- * `WWW-Authenticate` formatting: CONFORMANCE rules 18–26, 29, 37–41 and 58,
+ * `WWW-Authenticate` formatting: docs/conformance.md rules 18–26, 29, 37–41 and 58,
  * checked with exact strings and against independent parsers (oauth4webapi v3,
  * auth-header), plus fast-check properties over realms, scopes, acr values,
  * max_age and arbitrary strings.
@@ -20,7 +20,7 @@ import {
   invalidRequest,
   invalidToken,
   type RenderOptions,
-} from '@auth-errors/core';
+} from '@auth-errors/core/adapter';
 import fc from 'fast-check';
 import { errors as joseErrors } from 'jose';
 import * as oauth from 'oauth4webapi';
@@ -31,10 +31,10 @@ const authHeader = require('auth-header') as {
   parse(value: string): { scheme: string; params: Record<string, string | string[]>; token: unknown };
 };
 
-/** CONFORMANCE rule 18, verbatim. */
+/** The challenge grammar of rule 18 as a regular expression. */
 const CHALLENGE =
   /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?: [!#$%&'*+.^_`|~0-9A-Za-z-]+="(?:[\t\x20\x21\x23-\x5b\x5d-\x7e]|\\[\t\x20-\x7e])*"(?:, [!#$%&'*+.^_`|~0-9A-Za-z-]+="(?:[\t\x20\x21\x23-\x5b\x5d-\x7e]|\\[\t\x20-\x7e])*")*)?$/;
-/** CONFORMANCE rule 26, applied to the list structure: quoted-string contents are blanked first. */
+/** Rule 26, applied to the list structure: quoted-string contents are blanked first. */
 const EMPTY_ELEMENT = /,\s*,|,\s*$|^\s*,/;
 const structure = (header: string): string => header.replace(/"(?:[^"\\]|\\.)*"/g, '""');
 /** Only HTAB and visible ASCII or SP (RFC 9110 §5.5); no CR, LF, NUL, DEL, controls or non-ASCII. */
@@ -46,7 +46,7 @@ interface ParsedChallenge {
   readonly token68?: string;
 }
 
-/** The oauth4webapi v3 oracle, called as CONFORMANCE "Independent oracles" says. */
+/** The oauth4webapi v3 oracle: its challenge parser is internal, so it is reached through protectedResourceRequest. */
 async function oracle(lines: readonly string[], status = 401): Promise<ParsedChallenge[]> {
   const headers = new Headers();
   for (const line of lines) headers.append('www-authenticate', line);
@@ -62,7 +62,7 @@ async function oracle(lines: readonly string[], status = 401): Promise<ParsedCha
   throw new Error('oauth4webapi found no challenge');
 }
 
-/** auth-header un-escapes `\"` but not `\\` (CONFORMANCE rule 22), so undo that one step here. */
+/** auth-header un-escapes `\"` but not `\\` (rule 22), so undo that one step here. */
 function authHeaderParse(line: string): { scheme: string; params: Record<string, string | string[]> } {
   const { scheme, params } = authHeader.parse(line);
   const unescaped: Record<string, string | string[]> = {};

@@ -1,7 +1,8 @@
 /**
- * DESIGN.md's behaviour contract, row by row, as a user of the renderer sees
+ * The behaviour contract (docs/problems.md), row by row, as a user of the renderer sees
  * it: `createRenderer(options)(error, { method, url, accept })` → exact
  * status, every header, `vary` and the whole body.
+ * Rule numbers refer to docs/conformance.md.
  */
 import {
   type AuthError,
@@ -18,8 +19,7 @@ import {
   invalidToken,
   type RenderedResponse,
   type RenderOptions,
-  render,
-} from '@auth-errors/core';
+} from '@auth-errors/core/adapter';
 import createError from 'http-errors';
 import { errors as joseErrors } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
@@ -41,21 +41,23 @@ interface Row {
   readonly golden: string;
 }
 
-/** One row per line of DESIGN.md's table (plus the variants the table's wording implies). */
+/** One row per failure code of docs/problems.md (plus the variants its wording implies). */
 const rows: readonly Row[] = [
   {
     name: 'credentials_required, nothing configured: a Bearer challenge without error information',
     error: () => credentialsRequired(),
     status: 401,
     challenges: [BEARER],
-    golden: '{"type":"about:blank","title":"Unauthorized","status":401}',
+    golden:
+      '{"type":"https://auth-errors.dev/problems/credentials-required","title":"Credentials required","status":401,"detail":"Authentication is required to access this resource","code":"credentials_required"}',
   },
   {
     name: 'credentials_required from a Basic guard: the Basic challenge',
     error: () => credentialsRequired({ scheme: 'Basic' }),
     status: 401,
     challenges: [BASIC],
-    golden: '{"type":"about:blank","title":"Unauthorized","status":401}',
+    golden:
+      '{"type":"https://auth-errors.dev/problems/credentials-required","title":"Credentials required","status":401,"detail":"Authentication is required to access this resource","code":"credentials_required"}',
   },
   {
     name: 'credentials_required, Basic and Bearer configured: every configured challenge, Basic first',
@@ -63,7 +65,8 @@ const rows: readonly Row[] = [
     options: { schemes: ['Basic', 'Bearer'] },
     status: 401,
     challenges: [BASIC, BEARER],
-    golden: '{"type":"about:blank","title":"Unauthorized","status":401}',
+    golden:
+      '{"type":"https://auth-errors.dev/problems/credentials-required","title":"Credentials required","status":401,"detail":"Authentication is required to access this resource","code":"credentials_required"}',
   },
   {
     name: 'invalid_request: Bearer error="invalid_request" (rule 34 vector)',
@@ -138,11 +141,12 @@ const rows: readonly Row[] = [
     golden: `{"type":"${T}insufficient-scope","title":"Insufficient scope","status":403,"detail":"The access token does not grant the scope this request requires","code":"insufficient_scope","requiredScopes":["orders:read","orders:write"]}`,
   },
   {
-    name: 'forbidden: 403, about:blank, no challenge',
+    name: 'forbidden: 403, its own type, no challenge',
     error: () => forbidden(),
     status: 403,
     challenges: undefined,
-    golden: '{"type":"about:blank","title":"Forbidden","status":403}',
+    golden:
+      '{"type":"https://auth-errors.dev/problems/forbidden","title":"Forbidden","status":403,"detail":"You are not allowed to perform this request","code":"forbidden"}',
   },
   {
     name: 'forbidden with Basic and Bearer configured: still no challenge (rule 15)',
@@ -150,7 +154,8 @@ const rows: readonly Row[] = [
     options: { schemes: ['Basic', 'Bearer'] },
     status: 403,
     challenges: undefined,
-    golden: '{"type":"about:blank","title":"Forbidden","status":403}',
+    golden:
+      '{"type":"https://auth-errors.dev/problems/forbidden","title":"Forbidden","status":403,"detail":"You are not allowed to perform this request","code":"forbidden"}',
   },
   {
     name: 'insufficient_user_authentication with acr_values (rule 58 vector)',
@@ -286,21 +291,16 @@ describe('behaviour contract table', () => {
     ]);
   });
 
-  it('every 401 carries at least one challenge (rule 14), every about:blank body has only the standard members', () => {
+  it('every 401 carries at least one challenge (rule 14), every body has its own type and a code', () => {
     for (const row of rows) {
       const response = renderRow(row);
       const body = JSON.parse(response.body);
       if (response.status === 401) expect(response.headers['www-authenticate']?.length).toBeGreaterThan(0);
-      if (body.type === 'about:blank') {
-        expect(Object.keys(body).every((k) => ['type', 'title', 'status', 'detail', 'instance'].includes(k))).toBe(
-          true,
-        );
-      } else {
-        expect(body.code).toBe(row.error().code);
-        expect(() => new URL(body.type)).not.toThrow();
-        expect(typeof body.detail).toBe('string');
-        expect(body.detail.length).toBeGreaterThan(0);
-      }
+      expect(body.type).not.toBe('about:blank');
+      expect(body.code).toBe(row.error().code);
+      expect(() => new URL(body.type)).not.toThrow();
+      expect(typeof body.detail).toBe('string');
+      expect(body.detail.length).toBeGreaterThan(0);
     }
   });
 });
@@ -394,9 +394,11 @@ describe('instance (rule 7)', () => {
     expect(response?.headers['content-length']).toBe(String(Buffer.byteLength(response?.body ?? '')));
   });
 
-  it('is added to about:blank bodies too', () => {
+  it('comes after detail and before code, without the query', () => {
     const response = createRenderer({ instance: true })(credentialsRequired(), { method: 'GET', url: '/me?x=1' });
-    expect(response?.body).toBe('{"type":"about:blank","title":"Unauthorized","status":401,"instance":"/me"}');
+    expect(response?.body).toBe(
+      '{"type":"https://auth-errors.dev/problems/credentials-required","title":"Credentials required","status":401,"detail":"Authentication is required to access this resource","instance":"/me","code":"credentials_required"}',
+    );
   });
 
   it('is left out rather than echo an absolute-form or missing target', () => {
@@ -422,7 +424,9 @@ describe('resourceMetadata (rule 56)', () => {
       'Bearer realm="api", resource_metadata="https://rs.example/.well-known/oauth-protected-resource"',
     ]);
     expect(response?.status).toBe(401);
-    expect(response?.body).toBe('{"type":"about:blank","title":"Unauthorized","status":401}');
+    expect(response?.body).toBe(
+      '{"type":"https://auth-errors.dev/problems/credentials-required","title":"Credentials required","status":401,"detail":"Authentication is required to access this resource","code":"credentials_required"}',
+    );
   });
 
   it('comes last, after the error parameters, on every Bearer challenge', () => {
@@ -460,7 +464,7 @@ describe('resourceMetadata (rule 56)', () => {
 });
 
 describe('typeBase', () => {
-  it('prefixes every minted type, and leaves about:blank alone', () => {
+  it('prefixes every type, credentials_required and forbidden included', () => {
     const renderer = createRenderer({ typeBase: 'https://rs.example/problems/' });
     expect(renderer(invalidToken(), GET)?.body).toBe(
       '{"type":"https://rs.example/problems/invalid-token","title":"Invalid access token","status":401,"detail":"The access token is not valid","code":"invalid_token"}',
@@ -471,8 +475,10 @@ describe('typeBase', () => {
     expect(JSON.parse(renderer(authUnavailable(), GET)?.body ?? '').type).toBe(
       'https://rs.example/problems/auth-unavailable',
     );
-    expect(JSON.parse(renderer(credentialsRequired(), GET)?.body ?? '').type).toBe('about:blank');
-    expect(JSON.parse(renderer(forbidden(), GET)?.body ?? '').type).toBe('about:blank');
+    expect(JSON.parse(renderer(credentialsRequired(), GET)?.body ?? '').type).toBe(
+      'https://rs.example/problems/credentials-required',
+    );
+    expect(JSON.parse(renderer(forbidden(), GET)?.body ?? '').type).toBe('https://rs.example/problems/forbidden');
   });
 
   it('accepts a non-http absolute URI prefix', () => {
@@ -508,10 +514,10 @@ describe('detail text', () => {
     ]);
   });
 
-  it('keeps an application detail on forbidden (about:blank, standard member only)', () => {
+  it('keeps an application detail on forbidden', () => {
     const response = createRenderer()(forbidden({ detail: 'Only administrators may do this' }), GET);
     expect(response?.body).toBe(
-      '{"type":"about:blank","title":"Forbidden","status":403,"detail":"Only administrators may do this"}',
+      '{"type":"https://auth-errors.dev/problems/forbidden","title":"Forbidden","status":403,"detail":"Only administrators may do this","code":"forbidden"}',
     );
   });
 });
@@ -614,15 +620,6 @@ describe('default logging', () => {
   it('is replaced by onError', () => {
     createRenderer({ onError: () => {} })(authUnavailable(), GET);
     expect(consoleError).not.toHaveBeenCalled();
-  });
-});
-
-describe('render() one-shot form', () => {
-  it('gives what createRenderer(options) gives', () => {
-    const options: RenderOptions = { schemes: ['Basic', 'Bearer'], realm: 'shop' };
-    expect(render(invalidToken(), GET, options)).toEqual(createRenderer(options)(invalidToken(), GET));
-    expect(render(credentialsRequired(), GET)).toEqual(createRenderer()(credentialsRequired(), GET));
-    expect(render(new Error('not auth'), GET)).toBeUndefined();
   });
 });
 

@@ -1,11 +1,11 @@
 /**
  * Credential parsing: the Authorization field (RFC 9110 §11.6.2), Basic
- * (RFC 7617, CONFORMANCE rules 30-32) and Bearer (RFC 6750, rules 34-36),
+ * (RFC 7617, docs/conformance.md rules 30-32) and Bearer (RFC 6750, rules 34-36),
  * plus the constant-time comparison helper. Property tests show the parsers
  * throw nothing but AuthErrors on any input, and an operation count (not a
  * clock) shows they run in linear time.
  */
-import { AuthError, decodeBasic, findBearerToken, isB64Token, readAuthorization, safeEqual } from '@auth-errors/core';
+import { AuthError, decodeBasic, findBearerToken, isB64Token, readAuthorization, safeEqual } from '@auth-errors/core/adapter';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

@@ -16,7 +16,7 @@ import {
   invalidCredentials,
   invalidRequest,
   invalidToken,
-} from '@auth-errors/core';
+} from '@auth-errors/core/adapter';
 import fc from 'fast-check';
 import createError from 'http-errors';
 import { describe, expect, it } from 'vitest';

@@ -2,6 +2,7 @@
  * Guards and checks, driven with plain AuthRequest objects, and through
  * fromNodeRequest on a real node:http request (duplicate Authorization lines
  * are sent over a raw socket, since every HTTP client merges or refuses them).
+ * Rule numbers refer to docs/conformance.md.
  */
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -20,7 +21,7 @@ import {
   fromNodeRequest,
   invalidCredentials,
   safeEqual,
-} from '@auth-errors/core';
+} from '@auth-errors/core/adapter';
 import { exportSPKI, type GenerateKeyPairResult, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 

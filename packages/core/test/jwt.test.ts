@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuthError, createJwtVerifier, type JwtVerifierOptions } from '@auth-errors/core';
+import { AuthError, createJwtVerifier, type JwtVerifierOptions } from '@auth-errors/core/adapter';
 import {
   type CryptoKey,
   exportJWK,

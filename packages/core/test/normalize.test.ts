@@ -2,6 +2,7 @@
  * normalize() on real error objects from each library auth-errors replaces or
  * sits behind, and on hostile input: it never throws, and no rendered body or
  * header ever carries the foreign error's message text.
+ * Rule numbers refer to docs/conformance.md.
  */
 import {
   AuthError,
@@ -15,7 +16,7 @@ import {
   invalidRequest,
   invalidToken,
   normalize,
-} from '@auth-errors/core';
+} from '@auth-errors/core/adapter';
 import * as Boom from '@hapi/boom';
 import { UnauthorizedError as ExpressJwtUnauthorizedError } from 'express-jwt';
 import {

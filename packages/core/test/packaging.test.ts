@@ -19,19 +19,21 @@ const PACKAGES = ['core', 'express', 'koa'] as const;
  */
 const checks = (load: string) => `
   const core = ${load}('@auth-errors/core');
+  const adapter = ${load}('@auth-errors/core/adapter');
   const express = ${load}('@auth-errors/express');
   const koa = ${load}('@auth-errors/koa');
   const fns = (m, names) => Object.fromEntries(names.map((n) => [n, typeof m[n]]));
-  const rendered = core.createRenderer()(core.credentialsRequired(), { method: 'GET' });
-  const viaExpress = express.createRenderer()(express.credentialsRequired(), { method: 'GET' });
+  const rendered = adapter.createRenderer()(core.credentialsRequired(), { method: 'GET' });
+  const viaExpress = adapter.createRenderer()(express.credentialsRequired(), { method: 'GET' });
   console.log(JSON.stringify({
-    core: fns(core, ['createRenderer', 'render', 'credentialsRequired', 'decodeBasic', 'createJwtVerifier', 'createBasicGuard', 'normalize']),
-    express: fns(express, ['authErrors', 'basicAuth', 'bearerAuth', 'jwtAuth', 'requireScopes', 'requireAuth', 'requireStepUp']),
-    koa: fns(koa, ['authErrors', 'basicAuth', 'bearerAuth', 'jwtAuth', 'requireScopes', 'requireAuth', 'requireStepUp']),
+    core: fns(core, ['AuthError', 'credentialsRequired', 'safeEqual']),
+    adapter: fns(adapter, ['createRenderer', 'credentialsRequired', 'decodeBasic', 'createJwtVerifier', 'createBasicGuard', 'normalize', 'createGuardKit']),
+    express: fns(express, ['authErrors', 'authOf', 'basicAuth', 'bearerAuth', 'jwtAuth', 'requireScopes', 'requireAuth', 'requireStepUp']),
+    koa: fns(koa, ['authErrors', 'authOf', 'basicAuth', 'bearerAuth', 'jwtAuth', 'requireScopes', 'requireAuth', 'requireStepUp']),
     status: rendered && rendered.status,
     challenge: rendered && rendered.headers['www-authenticate'],
     expressStatus: viaExpress && viaExpress.status,
-    sameAuthError: core.AuthError.is(koa.credentialsRequired()),
+    sameAuthError: core.AuthError.is(koa.credentialsRequired()) && adapter.AuthError === core.AuthError,
   }));
 `;
 
@@ -48,7 +50,7 @@ function run(args: string[]): Record<string, unknown> {
 }
 
 function expectLoaded(result: Record<string, unknown>): void {
-  for (const group of ['core', 'express', 'koa']) {
+  for (const group of ['core', 'adapter', 'express', 'koa']) {
     const found = result[group] as Record<string, string>;
     for (const [name, type] of Object.entries(found)) expect(type, `${group}.${name}`).toBe('function');
   }
@@ -59,11 +61,11 @@ function expectLoaded(result: Record<string, unknown>): void {
 }
 
 describe('packaging', () => {
-  it('CommonJS: require() loads all three packages', () => {
+  it('CommonJS: require() loads every entry point', () => {
     expectLoaded(run(['--input-type=commonjs', '-e', `'use strict';${checks('require')}`]));
   });
 
-  it('ES modules: import() loads all three packages', () => {
+  it('ES modules: import() loads every entry point', () => {
     expectLoaded(run(['--input-type=module', '-e', `const load = (m) => import(m);${checks('await load')}`]));
   });
 
@@ -77,5 +79,10 @@ describe('packaging', () => {
     expect(existsSync(join(dir, manifest.exports['.'].types))).toBe(true);
     expect(existsSync(join(dir, manifest.exports['.'].default))).toBe(true);
     expect(readFileSync(join(dir, 'dist', 'index.d.ts'), 'utf8')).toMatch(/export/);
+    for (const [path, target] of Object.entries(manifest.exports as Record<string, string | Record<string, string>>)) {
+      for (const file of typeof target === 'string' ? [target] : Object.values(target)) {
+        expect(existsSync(join(dir, file)), `${name} exports ${path}: ${file}`).toBe(true);
+      }
+    }
   });
 });

@@ -1,8 +1,9 @@
-import { createResourceMetadata } from '@auth-errors/core';
+// Rule numbers refer to docs/conformance.md.
+import { createResourceMetadata } from '@auth-errors/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 describe('createResourceMetadata (RFC 9728)', () => {
-  it('inserts the well-known segment between host and path, and serves the CONFORMANCE 57 document exactly', () => {
+  it('inserts the well-known segment between host and path, and serves the rule 57 document exactly', () => {
     const metadata = createResourceMetadata({
       resource: 'https://rs.example/api',
       authorizationServers: ['https://as.example'],

@@ -2,21 +2,25 @@
  * @auth-errors/express: the Express adapter. It reads the request, calls the
  * core, and writes what the core returns; all behaviour lives in the core.
  */
-import * as core from '@auth-errors/core';
+import * as core from '@auth-errors/core/adapter';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 
-export * from '@auth-errors/core';
+export {
+  AuthError,
+  authUnavailable,
+  credentialsRequired,
+  forbidden,
+  insufficientScope,
+  insufficientUserAuthentication,
+  invalidCredentials,
+  invalidRequest,
+  invalidToken,
+  safeEqual,
+} from '@auth-errors/core';
+export type * from '@auth-errors/core';
 
-declare global {
-  namespace Express {
-    interface Request {
-      /** Set by basicAuth, bearerAuth and jwtAuth once credentials are verified. */
-      auth?: core.AuthInfo;
-    }
-  }
-}
-
-export type AuthErrorsOptions = core.RenderOptions;
+/** `extensions`, when a function, receives Express's `req`. */
+export type AuthErrorsOptions = core.RenderOptions<Request>;
 
 /**
  * The error-handling middleware: register it after your routes. Auth failures
@@ -27,7 +31,7 @@ export function authErrors(options?: AuthErrorsOptions): ErrorRequestHandler {
   const render = core.createRenderer(options);
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    const response = render(err, core.renderFacts(req, req.originalUrl));
+    const response = render(err, core.renderFacts(req, req.originalUrl), req);
     if (response === undefined) return next(err);
     write(res, response);
   };
@@ -50,23 +54,24 @@ function authRequest(req: Request): core.AuthRequest {
   return core.fromNodeRequest(req, { url: req.originalUrl, body: req.body });
 }
 
-export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp, resourceMetadata } =
-  core.createGuardKit<RequestHandler>({
+export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp, resourceMetadata, authOf } =
+  core.createGuardKit<RequestHandler, Request>({
     fromGuard: (guard) => (req, res, next) => {
       guard(authRequest(req)).then((auth) => {
         if (auth !== undefined) {
-          req.auth = auth;
+          core.storeAuth(req, auth, guard);
           for (const [name, value] of core.successHeaders(auth)) res.setHeader(name, value);
         }
         next();
       }, next);
     },
     fromCheck: (check) => (req, _res, next) => {
-      check(req.auth, authRequest(req)).then(() => next(), next);
+      check(core.storedAuth(req), authRequest(req)).then(() => next(), next);
     },
     fromResponder: (respond) => (req, res, next) => {
       const response = respond(core.renderFacts(req, req.originalUrl));
       if (response === undefined) next();
       else write(res, response);
     },
+    authTarget: (req) => req,
   });

@@ -1,12 +1,14 @@
 /**
- * The behaviour contract (DESIGN.md), row by row, through real Express apps:
+ * The behaviour contract (docs/problems.md), row by row, through real Express apps:
  * guards on routes, `authErrors()` registered after them, supertest or a raw
  * socket as the client. Each case asserts the status, every header that
  * matters (challenge lines one by one), the whole body, and what `onError` saw.
+ * Rule numbers refer to docs/conformance.md.
  */
 import {
   type AuthErrorEvent,
   authErrors,
+  authOf,
   basicAuth,
   bearerAuth,
   jwtAuth,
@@ -62,7 +64,7 @@ interface Principal {
 }
 
 function ok(req: Request, res: Response): void {
-  res.json({ auth: req.auth });
+  res.json({ auth: authOf(req) });
 }
 
 function contractApp(
@@ -192,7 +194,7 @@ describe.each(expressVersions)('%s: behaviour contract', (_name, express) => {
       expect(unknownUser.text).toBe(wrongPassword.text);
     });
 
-    // CONFORMANCE 30/31: Basic credentials that do not decode → 401 with the Basic challenge.
+    // Rules 30 and 31: Basic credentials that do not decode → 401 with the Basic challenge.
     it.each([
       ['non-base64 characters', 'Basic QWxh!!ZGRpbjpvcGVuIHNlc2FtZQ=='],
       ['no colon', 'Basic Zm9v'],
@@ -273,7 +275,8 @@ describe.each(expressVersions)('%s: behaviour contract', (_name, express) => {
     it('the query token alone authenticates when the query method is enabled', async () => {
       const res = await request(app).get('/query?access_token=good-token');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ auth: { scheme: 'Bearer', principal: true, scopes: [], via: 'query' } });
+      // verify returned true: an opaque token names nobody, so the principal is {} (never the token).
+      expect(res.body).toEqual({ auth: { scheme: 'Bearer', principal: {}, scopes: [], via: 'query' } });
       // RFC 6750 §2.3: no shared cache may keep a response to a URL that carries a token.
       expect(res.headers['cache-control']).toBe('private');
       expect(onError).not.toHaveBeenCalled();
@@ -317,7 +320,7 @@ describe.each(expressVersions)('%s: behaviour contract', (_name, express) => {
       expect(onlyEvent(onError).cause).toBeInstanceOf(Error);
     });
 
-    it('an expired JWT (CONFORMANCE 40)', async () => {
+    it('an expired JWT (rule 40)', async () => {
       const token = await signToken({ exp: nowSeconds() - 3600, iat: nowSeconds() - 7200 });
       const res = await request(app).get('/jwt').set('Authorization', `Bearer ${token}`);
       expectProblem(res, {
@@ -357,7 +360,7 @@ describe.each(expressVersions)('%s: behaviour contract', (_name, express) => {
       expect(onlyEvent(onError).cause).toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
     });
 
-    it('an expired token that also lacks the scope is only 401 invalid_token (CONFORMANCE 10)', async () => {
+    it('an expired token that also lacks the scope is only 401 invalid_token (rule 10)', async () => {
       const token = await signToken({ exp: nowSeconds() - 3600, scope: 'read' });
       const res = await request(app).get('/jwt/write').set('Authorization', `Bearer ${token}`);
       expectProblem(res, {
@@ -381,7 +384,7 @@ describe.each(expressVersions)('%s: behaviour contract', (_name, express) => {
       expect(onError).not.toHaveBeenCalled();
     });
 
-    it('the scheme name is case-insensitive and several spaces are allowed (CONFORMANCE 19)', async () => {
+    it('the scheme name is case-insensitive and several spaces are allowed (rule 19)', async () => {
       const token = await signToken();
       expect((await request(app).get('/jwt').set('Authorization', `bEaReR ${token}`)).status).toBe(200);
       expect((await request(app).get('/jwt').set('Authorization', `Bearer   ${token}`)).status).toBe(200);
@@ -430,7 +433,7 @@ describe.each(expressVersions)('%s: behaviour contract', (_name, express) => {
       expect(onlyEvent(onError)).toMatchObject({ code: 'forbidden', status: 403 });
     });
 
-    it('a valid Basic user without the role: 403 and no Basic challenge (CONFORMANCE 15)', async () => {
+    it('a valid Basic user without the role: 403 and no Basic challenge (rule 15)', async () => {
       const res = await request(app).get('/basic/admin').set('Authorization', basicHeader('alice', 'wonderland'));
       expectProblem(res, { status: 403, challenges: [], body: FORBIDDEN });
     });
@@ -486,7 +489,7 @@ describe.each(expressVersions)('%s: behaviour contract', (_name, express) => {
       expect((await request(app).get('/jwt/acr').set('Authorization', `Bearer ${strong}`)).status).toBe(200);
     });
 
-    it('a bad signature with a low acr is invalid_token, not a step-up challenge (CONFORMANCE 59)', async () => {
+    it('a bad signature with a low acr is invalid_token, not a step-up challenge (rule 59)', async () => {
       const token = await signToken({ acr: 'urn:low' }, otherKeys.privateKey);
       const res = await request(app).get('/jwt/acr').set('Authorization', `Bearer ${token}`);
       expect(res.status).toBe(401);
@@ -617,7 +620,7 @@ describe.each(expressVersions)('%s: behaviour contract', (_name, express) => {
       expect(res.headers['access-control-expose-headers']).toBe('WWW-Authenticate');
     });
 
-    describe('schemes ["Basic", "Bearer"]: one challenge per line, Basic first (CONFORMANCE 25)', () => {
+    describe('schemes ["Basic", "Bearer"]: one challenge per line, Basic first (rule 25)', () => {
       let both: Express;
       beforeEach(() => {
         both = express();

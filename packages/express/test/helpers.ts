@@ -25,9 +25,21 @@ export const TYPE_BASE = 'https://rs.example/problems/';
 export const ISSUER = 'https://as.example';
 export const AUDIENCE = 'https://rs.example';
 
-/** about:blank bodies carry exactly the three members (RFC 9457 §4.2.1). */
-export const UNAUTHORIZED = { type: 'about:blank', title: 'Unauthorized', status: 401 } as const;
-export const FORBIDDEN = { type: 'about:blank', title: 'Forbidden', status: 403 } as const;
+/** The two failures every app meets: typed problems with a `code`, like every other failure. */
+export const UNAUTHORIZED = {
+  type: `${TYPE_BASE}credentials-required`,
+  title: 'Credentials required',
+  status: 401,
+  detail: 'Authentication is required to access this resource',
+  code: 'credentials_required',
+} as const;
+export const FORBIDDEN = {
+  type: `${TYPE_BASE}forbidden`,
+  title: 'Forbidden',
+  status: 403,
+  detail: 'You are not allowed to perform this request',
+  code: 'forbidden',
+} as const;
 
 export const BASIC_CHALLENGE = 'Basic realm="api", charset="UTF-8"';
 export const BEARER_CHALLENGE = 'Bearer realm="api"';

@@ -3,7 +3,7 @@
  * the adapter must report req.originalUrl (the path the client sent) in
  * `instance` and to onError, and read a query token from it.
  */
-import { type AuthErrorEvent, type AuthInfo, authErrors, bearerAuth } from '@auth-errors/express';
+import { type AuthErrorEvent, authErrors, authOf, bearerAuth } from '@auth-errors/express';
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ describe('a sub-app mounted at /v1', () => {
   api.get(
     '/orders',
     bearerAuth({ verify: (token) => token === 'good-token-123', methods: { query: true } }),
-    (req, res) => res.json({ ok: true, via: (req.auth as AuthInfo | undefined)?.via }),
+    (req, res) => res.json({ ok: true, via: authOf(req)?.via }),
   );
   const app = express();
   app.use('/v1', api);

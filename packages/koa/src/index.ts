@@ -3,19 +3,28 @@
  * auth failures inside the middleware chain, so Koa's default error handler
  * (which drops headers and forces text/plain) never sees them.
  */
-import * as core from '@auth-errors/core';
+import * as core from '@auth-errors/core/adapter';
 import type { Context, Middleware } from 'koa';
 
-export * from '@auth-errors/core';
+export {
+  AuthError,
+  authUnavailable,
+  credentialsRequired,
+  forbidden,
+  insufficientScope,
+  insufficientUserAuthentication,
+  invalidCredentials,
+  invalidRequest,
+  invalidToken,
+  safeEqual,
+} from '@auth-errors/core';
+export type * from '@auth-errors/core';
 
-declare module 'koa' {
-  interface DefaultState {
-    /** Set by basicAuth, bearerAuth and jwtAuth once credentials are verified. */
-    auth?: core.AuthInfo;
-  }
-}
+/** `extensions`, when a function, receives Koa's `ctx`. */
+export type AuthErrorsOptions = core.RenderOptions<Context>;
 
-export type AuthErrorsOptions = core.RenderOptions;
+/** What `guard.auth(ctx)` and `authOf(ctx)` read: any Koa context, whatever its state type. */
+export type AuthContext = Pick<Context, 'state'>;
 
 /** Awaits the rest of the chain; auth failures become problem responses, anything else is rethrown untouched. */
 export function authErrors(options?: AuthErrorsOptions): Middleware {
@@ -25,7 +34,7 @@ export function authErrors(options?: AuthErrorsOptions): Middleware {
       await next();
     } catch (err) {
       if (ctx.headerSent || !ctx.writable) throw err;
-      const response = render(err, core.renderFacts(ctx.req, ctx.originalUrl));
+      const response = render(err, core.renderFacts(ctx.req, ctx.originalUrl), ctx);
       if (response === undefined) throw err;
       write(ctx, response);
     }
@@ -50,18 +59,18 @@ function authRequest(ctx: Context): core.AuthRequest {
   return core.fromNodeRequest(ctx.req, { url: ctx.originalUrl, body: (ctx.request as { body?: unknown }).body });
 }
 
-export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp, resourceMetadata } =
-  core.createGuardKit<Middleware>({
+export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp, resourceMetadata, authOf } =
+  core.createGuardKit<Middleware, AuthContext>({
     fromGuard: (guard) => async (ctx, next) => {
       const auth = await guard(authRequest(ctx));
       if (auth !== undefined) {
-        ctx.state.auth = auth;
+        core.storeAuth(ctx.state, auth, guard);
         for (const [name, value] of core.successHeaders(auth)) ctx.set(name, value);
       }
       await next();
     },
     fromCheck: (check) => async (ctx, next) => {
-      await check(ctx.state.auth, authRequest(ctx));
+      await check(core.storedAuth(ctx.state), authRequest(ctx));
       await next();
     },
     fromResponder: (respond) => async (ctx, next) => {
@@ -69,4 +78,5 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
       if (response === undefined) await next();
       else write(ctx, response);
     },
+    authTarget: (ctx) => ctx.state,
   });

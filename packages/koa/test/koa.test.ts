@@ -1,8 +1,9 @@
 /**
  * Koa-specific behaviour of `koaAuth.authErrors()` and the guards, on Koa 3 and Koa 2:
- * ctx.throw(401/403) rendered inside the chain (CONFORMANCE 60), the exact
+ * ctx.throw(401/403) rendered inside the chain (rule 60), the exact
  * problem media type (rule 1), HEAD (rule 13), pass-through of foreign errors,
  * responses already sent, quiet logs for expected failures, option checks.
+ * Rule numbers refer to docs/conformance.md.
  */
 
 import * as koaAuth from '@auth-errors/koa';
@@ -36,7 +37,7 @@ describe.each(koaVersions)('%s', (_name, Koa) => {
     return koa;
   }
 
-  describe('ctx.throw(401) and ctx.throw(403) (CONFORMANCE 60)', () => {
+  describe('ctx.throw(401) and ctx.throw(403) (rule 60)', () => {
     it('ctx.throw(401) is a 401 problem with the Bearer challenge, not Koa’s text/plain', async () => {
       const port = await serve(app((ctx) => ctx.throw(401)));
       const res = await rawRequest(port, { path: '/x' });
@@ -408,7 +409,7 @@ describe.each(koaVersions)('%s', (_name, Koa) => {
   });
 
   describe('guards on Koa', () => {
-    it('basicAuth puts the principal on ctx.state.auth; requireAuth denies with 403', async () => {
+    it('basicAuth: the principal is read with authOf(ctx); requireAuth denies with 403', async () => {
       const koa = new Koa();
       koa.use(koaAuth.authErrors());
       koa.use(koaAuth.basicAuth({ verify: verifyAlice }));
@@ -422,7 +423,7 @@ describe.each(koaVersions)('%s', (_name, Koa) => {
         await next();
       });
       koa.use((ctx) => {
-        ctx.body = { auth: ctx.state.auth };
+        ctx.body = { auth: koaAuth.authOf(ctx) };
       });
       const port = await serve(koa);
       const ok = await rawRequest(port, { path: '/me', headers: [['Authorization', basic('alice', 'wonderland')]] });
@@ -447,7 +448,7 @@ describe.each(koaVersions)('%s', (_name, Koa) => {
       koa.use(bodyParser());
       koa.use(koaAuth.bearerAuth({ verify: (t) => (t === 'good' ? { sub: 'svc' } : false), methods: { body: true } }));
       koa.use((ctx) => {
-        ctx.body = { sub: (ctx.state.auth?.principal as { sub: string } | undefined)?.sub };
+        ctx.body = { sub: (koaAuth.authOf(ctx)?.principal as { sub: string } | undefined)?.sub };
       });
       const port = await serve(koa);
       const form = [['Content-Type', 'application/x-www-form-urlencoded']] as const;

@@ -5,7 +5,7 @@ import { readProperty } from '../safe-read.js';
 
 export interface AuthInfo<Principal = unknown> {
   readonly scheme: AuthScheme;
-  /** What `verify` returned, or the JWT payload. */
+  /** What `verify` accepted the credentials as (`{ user }` for Basic's `true`), or the JWT payload. */
   readonly principal: Principal;
   /** Granted scopes: the token's `scope` (space-separated) or `scp`, or the principal's `scopes`. */
   readonly scopes: readonly string[];
@@ -13,6 +13,11 @@ export interface AuthInfo<Principal = unknown> {
   readonly claims?: JWTPayload | undefined;
   /** Where a Bearer token came from (RFC 6750 §2): the header, an urlencoded body or the query. */
   readonly via?: 'header' | 'body' | 'query' | undefined;
+}
+
+/** What `jwtAuth` puts on the request: the verified payload, typed with the application's own claims `C`. */
+export interface JwtAuthInfo<Claims extends object = Record<never, never>> extends AuthInfo<JWTPayload & Claims> {
+  readonly claims: JWTPayload & Claims;
 }
 
 const PRIVATE: readonly (readonly [string, string])[] = [['cache-control', 'private']];

@@ -25,32 +25,41 @@ import type { AuthRequest } from './request.js';
 /** Resolves to the AuthInfo, or `undefined` for a CORS preflight, which is never challenged. */
 export type Guard<Principal = unknown> = (request: AuthRequest) => Promise<AuthInfo<Principal> | undefined>;
 
-type Verified<P> = P | false | null | undefined;
+/**
+ * What a `verify` callback returns, with one meaning for every scheme:
+ * - an object: the credentials are good, and this is the principal;
+ * - `true`: the credentials are good, and the principal is the scheme's own:
+ *   `{ user }` for Basic; `{}` for Bearer, whose opaque token names nobody
+ *   (the token itself is never copied into the principal, where it could be logged);
+ * - `false`, `null` or `undefined`: the credentials are wrong (401);
+ * - a throw, a rejection, or any other value (a string, a number): the check
+ *   itself failed, so the answer is 503 `auth_unavailable`, never a 401.
+ */
+export type Verdict<Principal> = Principal | boolean | null | undefined;
 
-export interface BasicGuardOptions<Principal> {
+export interface BasicGuardOptions<Principal extends object> {
   /** Realm of the Basic challenge; default: the renderer's. */
   readonly realm?: string | undefined;
   /**
-   * Checks a user and password (NFC-normalized, UTF-8). Returns the principal,
-   * or `false` when they are wrong. Compare secrets with `safeEqual`. A thrown
-   * error or rejected promise means the check itself failed: 503, not 401.
+   * Checks a user and password (NFC-normalized, UTF-8); see `Verdict` for
+   * what to return. Compare secrets with `safeEqual`.
    */
   readonly verify: (
     user: string,
     password: string,
     request: AuthRequest,
-  ) => Verified<Principal> | Promise<Verified<Principal>>;
+  ) => Verdict<Principal> | Promise<Verdict<Principal>>;
 }
 
-export interface BearerGuardOptions<Principal> {
+export interface BearerGuardOptions<Principal extends object> {
   readonly realm?: string | undefined;
-  /** Checks an opaque token; returns the principal or `false`. A throw means 503 (see BasicGuardOptions.verify). */
-  readonly verify: (token: string, request: AuthRequest) => Verified<Principal> | Promise<Verified<Principal>>;
+  /** Checks an opaque token; see `Verdict` for what to return. */
+  readonly verify: (token: string, request: AuthRequest) => Verdict<Principal> | Promise<Verdict<Principal>>;
   /** Also accept `access_token` from the query (RFC 6750 §2.3) or an urlencoded body (§2.2). Default: header only. */
   readonly methods?: { readonly query?: boolean; readonly body?: boolean } | undefined;
 }
 
-export type JwtGuardOptions = JwtVerifierOptions & Omit<BearerGuardOptions<never>, 'verify'>;
+export type JwtGuardOptions = JwtVerifierOptions & Omit<BearerGuardOptions<object>, 'verify'>;
 
 function validateRealm(realm: unknown): string | undefined {
   if (realm === undefined) return undefined;
@@ -59,7 +68,7 @@ function validateRealm(realm: unknown): string | undefined {
 }
 
 /** `methods` must be `{ query?: boolean, body?: boolean }`: a typo or a string would silently mean header only. */
-function validateMethods(methods: unknown): BearerGuardOptions<unknown>['methods'] {
+function validateMethods(methods: unknown): BearerGuardOptions<object>['methods'] {
   if (methods === undefined) return undefined;
   const valid =
     typeof methods === 'object' &&
@@ -69,20 +78,32 @@ function validateMethods(methods: unknown): BearerGuardOptions<unknown>['methods
       ([name, value]) => (name === 'query' || name === 'body') && (value === undefined || typeof value === 'boolean'),
     );
   if (!valid) fail('option "methods" must be an object such as { query: true, body: false }');
-  return methods as BearerGuardOptions<unknown>['methods'];
+  return methods as BearerGuardOptions<object>['methods'];
 }
 
-/** Runs a verify callback: AuthErrors pass, anything else thrown is the check failing (503). */
-async function runVerify<P>(
-  check: () => Verified<P> | Promise<Verified<P>>,
+/**
+ * Runs a verify callback and reads its `Verdict`: the principal, or
+ * `undefined` when the credentials are wrong. AuthErrors it throws pass as
+ * they are; anything else thrown, or returned outside `Verdict`, is the check
+ * failing (503).
+ */
+async function runVerify<P extends object>(
+  check: () => Verdict<P> | Promise<Verdict<P>>,
+  ownPrincipal: () => P,
   context: AuthErrorOptions,
-): Promise<Verified<P>> {
+): Promise<P | undefined> {
+  let result: unknown;
   try {
-    return await check();
+    result = await check();
   } catch (error) {
     if (AuthError.is(error)) throw error;
     throw authUnavailable({ ...context, cause: error });
   }
+  if (result === false || result === null || result === undefined) return undefined;
+  if (result === true) return ownPrincipal();
+  if (typeof result === 'object' || typeof result === 'function') return result as P;
+  const cause = new TypeError(`auth-errors: verify returned a ${typeof result}; return a principal object, true or false`);
+  throw authUnavailable({ ...context, cause });
 }
 
 /**
@@ -110,7 +131,7 @@ function inContext(
   });
 }
 
-export function createBasicGuard<Principal = { user: string }>(
+export function createBasicGuard<Principal extends object = { user: string }>(
   options: BasicGuardOptions<Principal>,
 ): Guard<Principal> {
   if (typeof options !== 'object' || options === null) fail('basic guard options must be an object');
@@ -126,9 +147,12 @@ export function createBasicGuard<Principal = { user: string }>(
       const credentials = readAuthorization(request.authorization);
       if (credentials?.scheme !== 'basic') throw credentialsRequired(context);
       const { user, password } = decodeBasic(credentials.value);
-      const result = await runVerify(() => verify(user, password, request), context);
-      if (result === false || result === null || result === undefined) throw invalidCredentials(context);
-      const principal = (result === true ? { user } : result) as Principal;
+      const principal = await runVerify(
+        () => verify(user, password, request),
+        () => ({ user }) as Principal,
+        context,
+      );
+      if (principal === undefined) throw invalidCredentials(context);
       return { scheme: 'Basic', principal, scopes: scopesOf(principal) };
     } catch (error) {
       throw inContext(error, context);
@@ -136,7 +160,7 @@ export function createBasicGuard<Principal = { user: string }>(
   };
 }
 
-function bearerSources(request: AuthRequest, methods: BearerGuardOptions<unknown>['methods']) {
+function bearerSources(request: AuthRequest, methods: BearerGuardOptions<object>['methods']) {
   const authorization = readAuthorization(request.authorization);
   let query: string[] | undefined;
   if (methods?.query === true) {
@@ -153,12 +177,17 @@ function bearerSources(request: AuthRequest, methods: BearerGuardOptions<unknown
   return { authorization, query, body };
 }
 
-export function createBearerGuard<Principal = unknown>(options: BearerGuardOptions<Principal>): Guard<Principal> {
+export function createBearerGuard<Principal extends object = Record<never, never>>(
+  options: BearerGuardOptions<Principal>,
+): Guard<Principal> {
   return bearerGuard(options, false);
 }
 
 /** The Bearer guard; `withClaims` also exposes the principal as `claims` (JWT guards: the principal is the payload). */
-function bearerGuard<Principal>(options: BearerGuardOptions<Principal>, withClaims: boolean): Guard<Principal> {
+function bearerGuard<Principal extends object>(
+  options: BearerGuardOptions<Principal>,
+  withClaims: boolean,
+): Guard<Principal> {
   if (typeof options !== 'object' || options === null) fail('bearer guard options must be an object');
   const verify =
     validateFunction<BearerGuardOptions<Principal>['verify']>(options.verify, 'verify') ??
@@ -173,16 +202,23 @@ function bearerGuard<Principal>(options: BearerGuardOptions<Principal>, withClai
       const sources = bearerSources(request, methods);
       const token = findBearerToken(sources);
       if (token === undefined) throw credentialsRequired(context);
-      const result = await runVerify(() => verify(token, request), context);
-      if (result === false || result === null || result === undefined) throw invalidToken(context);
+      const principal = await runVerify(() => verify(token, request), noPrincipal<Principal>, context);
+      if (principal === undefined) throw invalidToken(context);
       // findBearerToken allows exactly one source, so the first non-empty one is it.
       const via = sources.query?.length ? 'query' : sources.body?.length ? 'body' : 'header';
-      const info = { scheme: 'Bearer', principal: result as Principal, scopes: scopesOf(result), via } as const;
-      return withClaims ? { ...info, claims: result as JWTPayload } : info;
+      const scopes = scopesOf(principal);
+      return withClaims
+        ? { scheme: 'Bearer', principal, scopes, via, claims: principal as JWTPayload }
+        : { scheme: 'Bearer', principal, scopes, via };
     } catch (error) {
       throw inContext(error, context);
     }
   };
+}
+
+/** An opaque token names nobody: `true` from a Bearer verify gives an empty principal. */
+function noPrincipal<P>(): P {
+  return {} as P;
 }
 
 export function createJwtGuard(options: JwtGuardOptions): Guard<JWTPayload> {

@@ -1,0 +1,184 @@
+/**
+ * The public surface, pinned: every name each entry point exports, values
+ * and types apart. A change here is a change to what users can import, so it
+ * must be deliberate and show in review: update the lists in the same commit.
+ * Values are read by importing the built package; types by asking the
+ * TypeScript compiler for the exports of the published declarations.
+ */
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const ERRORS = [
+  'AuthError',
+  'authUnavailable',
+  'credentialsRequired',
+  'forbidden',
+  'insufficientScope',
+  'insufficientUserAuthentication',
+  'invalidCredentials',
+  'invalidRequest',
+  'invalidToken',
+  'safeEqual',
+];
+const APP_TYPES = [
+  'AuthErrorCode',
+  'AuthErrorEvent',
+  'AuthErrorOptions',
+  'AuthInfo',
+  'AuthRequest',
+  'AuthScheme',
+  'BasicGuardOptions',
+  'BearerGuardOptions',
+  'ExtensionMembers',
+  'Extensions',
+  'GuardMiddleware',
+  'JwtAuthInfo',
+  'JwtGuardOptions',
+  'JwtVerifierOptions',
+  'Policy',
+  'ProblemDetails',
+  'ResourceMetadataOptions',
+  'StepUpRequirement',
+  'Verdict',
+];
+const ADAPTER_VALUES = [
+  'authErrors',
+  'authOf',
+  'basicAuth',
+  'bearerAuth',
+  'jwtAuth',
+  'requireAuth',
+  'requireScopes',
+  'requireStepUp',
+  'resourceMetadata',
+];
+
+const surface: Record<string, { file: string; values: string[]; types: string[] }> = {
+  '@auth-errors/core': { file: 'packages/core/dist/index.d.ts', values: ERRORS, types: APP_TYPES },
+  '@auth-errors/core/adapter': {
+    file: 'packages/core/dist/adapter.d.ts',
+    values: [
+      ...ERRORS,
+      'DEFAULT_REALM',
+      'DEFAULT_TYPE_BASE',
+      'PROBLEM_JSON',
+      'appendToList',
+      'authErrorCodes',
+      'authSchemes',
+      'catalog',
+      'createBasicGuard',
+      'createBearerGuard',
+      'createChallengeFormatter',
+      'createGuardKit',
+      'createJwtGuard',
+      'createJwtVerifier',
+      'createPolicyCheck',
+      'createRenderer',
+      'createResourceMetadata',
+      'createScopeCheck',
+      'createStepUpCheck',
+      'decodeBasic',
+      'findBearerToken',
+      'fromNodeRequest',
+      'isAuthErrorCode',
+      'isB64Token',
+      'normalize',
+      'problemDetails',
+      'problemMediaType',
+      'readAuthorization',
+      'renderFacts',
+      'scopesOf',
+      'storeAuth',
+      'storedAuth',
+      'successHeaders',
+    ],
+    types: [
+      ...APP_TYPES,
+      'AdapterBindings',
+      'AuthorizationCredentials',
+      'BasicCredentials',
+      'BearerErrorParameters',
+      'BearerMethod',
+      'BearerSources',
+      'ChallengeFormatter',
+      'ChallengeOptions',
+      'Check',
+      'ExtensionValue',
+      'Guard',
+      'GuardKit',
+      'JwtVerifier',
+      'ProblemTypeEntry',
+      'RenderOptions',
+      'RenderedResponse',
+      'Renderer',
+      'RequestFacts',
+      'ResourceMetadata',
+      'VerifiedJwt',
+    ],
+  },
+  '@auth-errors/express': {
+    file: 'packages/express/dist/index.d.ts',
+    values: [...ERRORS, ...ADAPTER_VALUES],
+    types: [...APP_TYPES, 'AuthErrorsOptions'],
+  },
+  '@auth-errors/koa': {
+    file: 'packages/koa/dist/index.d.ts',
+    values: [...ERRORS, ...ADAPTER_VALUES],
+    types: [...APP_TYPES, 'AuthContext', 'AuthErrorsOptions'],
+  },
+};
+
+const sorted = (names: Iterable<string>) => [...names].sort((a, b) => a.localeCompare(b));
+
+function declaredExports(): Map<string, string[]> {
+  const files = Object.values(surface).map(({ file }) => `${root}${file}`);
+  const program = ts.createProgram(files, {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noEmit: true,
+  });
+  const checker = program.getTypeChecker();
+  const found = new Map<string, string[]>();
+  for (const [entry, { file }] of Object.entries(surface)) {
+    const source = program.getSourceFile(`${root}${file}`);
+    const symbol = source && checker.getSymbolAtLocation(source);
+    if (symbol === undefined) throw new Error(`no declarations for ${entry} at ${file}`);
+    found.set(
+      entry,
+      checker.getExportsOfModule(symbol).map((s) => s.name),
+    );
+  }
+  return found;
+}
+
+describe('public surface', () => {
+  const declared = declaredExports();
+
+  it.each(Object.entries(surface))('%s exports exactly the pinned values', async (entry, { values }) => {
+    const module: Record<string, unknown> = await import(entry);
+    expect(sorted(Object.keys(module))).toEqual(sorted(values));
+  });
+
+  it.each(Object.entries(surface))('%s declares exactly the pinned values and types', (entry, { values, types }) => {
+    expect(sorted(declared.get(entry) ?? [])).toEqual(sorted([...values, ...types]));
+  });
+
+  it('an adapter exports what an application uses, and nothing for adapter authors', () => {
+    const plumbing = [
+      'createGuardKit',
+      'fromNodeRequest',
+      'renderFacts',
+      'appendToList',
+      'successHeaders',
+      'createRenderer',
+    ];
+    for (const adapter of ['@auth-errors/express', '@auth-errors/koa']) {
+      const names = surface[adapter]?.values ?? [];
+      expect(names.filter((name) => plumbing.includes(name))).toEqual([]);
+    }
+  });
+});
