@@ -19,7 +19,9 @@ const coverageLine: Reporter = {
       const totals = summary[key];
       return totals ? `${key} ${totals.pct} % (${totals.covered}/${totals.total})` : `${key} n/a`;
     };
-    console.log(`Coverage of packages/core/src: ${['lines', 'branches', 'functions', 'statements'].map(part).join(', ')}`);
+    console.log(
+      `Coverage of packages/core/src: ${['lines', 'branches', 'functions', 'statements'].map(part).join(', ')}`,
+    );
   },
 };
 

@@ -17,13 +17,13 @@ const manifest = JSON.parse(readFileSync(`${coreDir}package.json`, 'utf8')) as {
   exports: Record<string, string | { default?: string; import?: string }>;
 };
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const alias = Object.entries(manifest.exports).flatMap(([subpath, target]) => {
   const file = typeof target === 'string' ? target : (target.import ?? target.default);
   const built = file?.match(/^\.\/dist\/(.+)\.js$/);
   if (!built) return []; // ./package.json and the like
   const specifier = `@auth-errors/core${subpath.slice(1)}`;
-  return [{ find: new RegExp(`^${escape(specifier)}$`), replacement: `${coreDir}src/${built[1]}.ts` }];
+  return [{ find: new RegExp(`^${escapeRegExp(specifier)}$`), replacement: `${coreDir}src/${built[1]}.ts` }];
 });
 
 export default defineConfig({
