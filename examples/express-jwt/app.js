@@ -7,7 +7,7 @@ export async function createApp(config = configFromEnv()) {
   const app = express();
   const demo = config.demo ? await createDemoIssuer(config) : undefined;
   const bearer = jwtAuth({
-    ...(demo ? { key: demo.publicKey } : { jwksUrl: config.jwksUrl }),
+    ...(demo ? { key: demo.publicKey } : { jwksUrl: config.jwksUrl, jwks: config.jwks }),
     issuer: config.issuer,
     audience: config.audience,
     algorithms: ['ES256', 'RS256'],

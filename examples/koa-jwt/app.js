@@ -10,7 +10,7 @@ export async function createApp(config = configFromEnv()) {
   const router = new Router();
   const demo = config.demo ? await createDemoIssuer(config) : undefined;
   const bearer = jwtAuth({
-    ...(demo ? { key: demo.publicKey } : { jwksUrl: config.jwksUrl }),
+    ...(demo ? { key: demo.publicKey } : { jwksUrl: config.jwksUrl, jwks: config.jwks }),
     issuer: config.issuer,
     audience: config.audience,
     algorithms: ['ES256', 'RS256'],
