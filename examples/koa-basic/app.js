@@ -3,11 +3,21 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { verifyUser } from './users.js';
 
+/**
+ * The policy of GET /admin: roles must be an array that lists 'admin'. A
+ * string's includes() is a substring search ('not-admin' would pass), and a
+ * principal without roles must not pass either.
+ */
+export function isAdmin(auth) {
+  const roles = auth.principal?.roles;
+  return Array.isArray(roles) && roles.includes('admin');
+}
+
 export function createApp() {
   const app = new Koa();
   const router = new Router();
   const signedIn = basicAuth({ verify: verifyUser });
-  const isAdmin = requireAuth((auth) => auth.principal.roles.includes('admin'));
+  const admin = requireAuth(isAdmin);
 
   router.get('/public', (ctx) => {
     ctx.body = { message: 'Anyone can read this.' };
@@ -15,7 +25,7 @@ export function createApp() {
   router.get('/me', signedIn, (ctx) => {
     ctx.body = ctx.state.auth.principal;
   });
-  router.get('/admin', signedIn, isAdmin, (ctx) => {
+  router.get('/admin', signedIn, admin, (ctx) => {
     ctx.body = { message: 'Hello, administrator.' };
   });
 

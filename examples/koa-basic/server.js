@@ -1,7 +1,7 @@
 import { createApp } from './app.js';
 
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '127.0.0.1';
+const port = Number(process.env.PORT || 3000);
+const host = process.env.HOST || '127.0.0.1';
 
 const server = createApp().listen(port, host, () => {
   const { port: actual } = server.address();
