@@ -39,6 +39,7 @@ const APP_TYPES = [
   'JwtGuardOptions',
   'JwtVerifierOptions',
   'Policy',
+  'PrincipalOf',
   'ProblemDetails',
   'ResourceMetadataOptions',
   'StepUpRequirement',

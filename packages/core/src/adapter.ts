@@ -5,7 +5,7 @@
  * the guards once with `createGuardKit`. Applications never need this entry:
  * they import from their framework's adapter.
  */
-export * from './index.js';
+
 export { authErrorCodes, catalog, isAuthErrorCode, type ProblemTypeEntry } from './catalog.js';
 export {
   authSchemes,
@@ -18,12 +18,14 @@ export {
 export { type AuthorizationCredentials, readAuthorization } from './credentials/authorization.js';
 export { type BasicCredentials, decodeBasic } from './credentials/basic.js';
 export { type BearerMethod, type BearerSources, findBearerToken, isB64Token } from './credentials/bearer.js';
+export type { ExtensionValue } from './extensions.js';
 export { scopesOf, successHeaders } from './guards/auth-info.js';
 export { type Check, createPolicyCheck, createScopeCheck, createStepUpCheck } from './guards/checks.js';
 export { createBasicGuard, createBearerGuard, createJwtGuard, type Guard } from './guards/credentials-guards.js';
 export { type AdapterBindings, createGuardKit, type GuardKit } from './guards/kit.js';
 export { fromNodeRequest, renderFacts } from './guards/request.js';
 export { storeAuth, storedAuth } from './guards/store.js';
+export * from './index.js';
 export { createJwtVerifier, type JwtVerifier, type VerifiedJwt } from './jwt.js';
 export { normalize } from './normalize.js';
 export { DEFAULT_TYPE_BASE } from './options.js';
@@ -36,5 +38,4 @@ export {
   type RenderOptions,
   type RequestFacts,
 } from './render.js';
-export type { ExtensionValue } from './extensions.js';
 export { createResourceMetadata, type ResourceMetadata } from './resource-metadata.js';

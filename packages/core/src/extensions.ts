@@ -23,7 +23,17 @@ export type Extensions<Request = unknown> =
   | ((request: Request, error: AuthError) => ExtensionMembers | undefined);
 
 /** Members the library writes itself (RFC 9457 §3.1 plus ours): never the application's. */
-const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'requiredScopes', 'acrValues', 'maxAge']);
+const RESERVED = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'code',
+  'requiredScopes',
+  'acrValues',
+  'maxAge',
+]);
 /** RFC 9457 §3.2: names start with a letter, then letters, digits and `_`, at least three characters. */
 const NAME = /^[A-Za-z][A-Za-z0-9_]{2,63}$/;
 const MAX_MEMBERS = 16;
@@ -35,8 +45,16 @@ function problemWith(name: string, value: unknown): string | undefined {
   if (RESERVED.has(name)) return 'is a member auth-errors writes itself';
   if (value === null || typeof value === 'boolean') return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'is not a finite number';
-  if (typeof value === 'string') return value.length <= MAX_STRING ? undefined : `is longer than ${MAX_STRING} characters`;
-  return `is a ${Array.isArray(value) ? 'array' : typeof value}, not a string, number, boolean or null`;
+  if (typeof value === 'string')
+    return value.length <= MAX_STRING ? undefined : `is longer than ${MAX_STRING} characters`;
+  return `is ${kindOf(value)}, not a string, number, boolean or null`;
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === undefined) return 'undefined';
+  const kind = typeof value;
+  return kind === 'object' ? 'an object' : `a ${kind}`;
 }
 
 function entriesOf(members: object): [string, unknown][] {
@@ -79,7 +97,9 @@ export function createExtensions<Request>(
 function checked(members: unknown, log: (message: string) => void): ExtensionMembers | undefined {
   if (members === undefined || members === null) return undefined;
   if (typeof members !== 'object' || Array.isArray(members)) {
-    log(`extensions function returned ${Array.isArray(members) ? 'an array' : `a ${typeof members}`}, not an object; dropped`);
+    log(
+      `extensions function returned ${Array.isArray(members) ? 'an array' : `a ${typeof members}`}, not an object; dropped`,
+    );
     return undefined;
   }
   let entries: [string, unknown][];

@@ -23,7 +23,13 @@ export {
 export type { ExtensionMembers, Extensions } from './extensions.js';
 export type { AuthInfo, JwtAuthInfo } from './guards/auth-info.js';
 export type { Policy } from './guards/checks.js';
-export type { BasicGuardOptions, BearerGuardOptions, JwtGuardOptions, Verdict } from './guards/credentials-guards.js';
+export type {
+  BasicGuardOptions,
+  BearerGuardOptions,
+  JwtGuardOptions,
+  PrincipalOf,
+  Verdict,
+} from './guards/credentials-guards.js';
 export type { GuardMiddleware } from './guards/kit.js';
 export type { AuthRequest } from './guards/request.js';
 export type { JwtVerifierOptions } from './jwt.js';

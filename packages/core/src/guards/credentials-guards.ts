@@ -35,31 +35,36 @@ export type Guard<Principal = unknown> = (request: AuthRequest) => Promise<AuthI
  * - a throw, a rejection, or any other value (a string, a number): the check
  *   itself failed, so the answer is 503 `auth_unavailable`, never a 401.
  */
-export type Verdict<Principal> = Principal | boolean | null | undefined;
+export type Verdict<Principal extends object = object> = Principal | boolean | null | undefined;
 
-export interface BasicGuardOptions<Principal extends object> {
+/**
+ * The principal a guard puts on the request for what `verify` returns (`V`):
+ * its objects, plus the scheme's own principal `Own` when it may return `true`.
+ */
+export type PrincipalOf<V, Own extends object> =
+  | Exclude<V, boolean | null | undefined>
+  | (true extends V ? Own : never);
+
+/** `V` is what `verify` resolves to; the principal's type is inferred from it. */
+export interface BasicGuardOptions<V extends Verdict = Verdict> {
   /** Realm of the Basic challenge; default: the renderer's. */
   readonly realm?: string | undefined;
   /**
    * Checks a user and password (NFC-normalized, UTF-8); see `Verdict` for
    * what to return. Compare secrets with `safeEqual`.
    */
-  readonly verify: (
-    user: string,
-    password: string,
-    request: AuthRequest,
-  ) => Verdict<Principal> | Promise<Verdict<Principal>>;
+  readonly verify: (user: string, password: string, request: AuthRequest) => V | Promise<V>;
 }
 
-export interface BearerGuardOptions<Principal extends object> {
+export interface BearerGuardOptions<V extends Verdict = Verdict> {
   readonly realm?: string | undefined;
   /** Checks an opaque token; see `Verdict` for what to return. */
-  readonly verify: (token: string, request: AuthRequest) => Verdict<Principal> | Promise<Verdict<Principal>>;
+  readonly verify: (token: string, request: AuthRequest) => V | Promise<V>;
   /** Also accept `access_token` from the query (RFC 6750 §2.3) or an urlencoded body (§2.2). Default: header only. */
   readonly methods?: { readonly query?: boolean; readonly body?: boolean } | undefined;
 }
 
-export type JwtGuardOptions = JwtVerifierOptions & Omit<BearerGuardOptions<object>, 'verify'>;
+export type JwtGuardOptions = JwtVerifierOptions & Omit<BearerGuardOptions, 'verify'>;
 
 function validateRealm(realm: unknown): string | undefined {
   if (realm === undefined) return undefined;
@@ -68,7 +73,7 @@ function validateRealm(realm: unknown): string | undefined {
 }
 
 /** `methods` must be `{ query?: boolean, body?: boolean }`: a typo or a string would silently mean header only. */
-function validateMethods(methods: unknown): BearerGuardOptions<object>['methods'] {
+function validateMethods(methods: unknown): BearerGuardOptions['methods'] {
   if (methods === undefined) return undefined;
   const valid =
     typeof methods === 'object' &&
@@ -78,7 +83,7 @@ function validateMethods(methods: unknown): BearerGuardOptions<object>['methods'
       ([name, value]) => (name === 'query' || name === 'body') && (value === undefined || typeof value === 'boolean'),
     );
   if (!valid) fail('option "methods" must be an object such as { query: true, body: false }');
-  return methods as BearerGuardOptions<object>['methods'];
+  return methods as BearerGuardOptions['methods'];
 }
 
 /**
@@ -88,7 +93,7 @@ function validateMethods(methods: unknown): BearerGuardOptions<object>['methods'
  * failing (503).
  */
 async function runVerify<P extends object>(
-  check: () => Verdict<P> | Promise<Verdict<P>>,
+  check: () => Verdict | Promise<Verdict>,
   ownPrincipal: () => P,
   context: AuthErrorOptions,
 ): Promise<P | undefined> {
@@ -102,7 +107,9 @@ async function runVerify<P extends object>(
   if (result === false || result === null || result === undefined) return undefined;
   if (result === true) return ownPrincipal();
   if (typeof result === 'object' || typeof result === 'function') return result as P;
-  const cause = new TypeError(`auth-errors: verify returned a ${typeof result}; return a principal object, true or false`);
+  const cause = new TypeError(
+    `auth-errors: verify returned a ${typeof result}; return a principal object, true or false`,
+  );
   throw authUnavailable({ ...context, cause });
 }
 
@@ -131,13 +138,13 @@ function inContext(
   });
 }
 
-export function createBasicGuard<Principal extends object = { user: string }>(
-  options: BasicGuardOptions<Principal>,
-): Guard<Principal> {
+export function createBasicGuard<V extends Verdict>(
+  options: BasicGuardOptions<V>,
+): Guard<PrincipalOf<V, { user: string }>> {
+  type Principal = PrincipalOf<V, { user: string }>;
   if (typeof options !== 'object' || options === null) fail('basic guard options must be an object');
   const verify =
-    validateFunction<BasicGuardOptions<Principal>['verify']>(options.verify, 'verify') ??
-    fail('option "verify" is required');
+    validateFunction<BasicGuardOptions<V>['verify']>(options.verify, 'verify') ?? fail('option "verify" is required');
   const realm = validateRealm(options.realm);
   const context = { scheme: 'Basic', realm } as const;
 
@@ -160,7 +167,7 @@ export function createBasicGuard<Principal extends object = { user: string }>(
   };
 }
 
-function bearerSources(request: AuthRequest, methods: BearerGuardOptions<object>['methods']) {
+function bearerSources(request: AuthRequest, methods: BearerGuardOptions['methods']) {
   const authorization = readAuthorization(request.authorization);
   let query: string[] | undefined;
   if (methods?.query === true) {
@@ -177,21 +184,17 @@ function bearerSources(request: AuthRequest, methods: BearerGuardOptions<object>
   return { authorization, query, body };
 }
 
-export function createBearerGuard<Principal extends object = Record<never, never>>(
-  options: BearerGuardOptions<Principal>,
-): Guard<Principal> {
-  return bearerGuard(options, false);
+export function createBearerGuard<V extends Verdict>(
+  options: BearerGuardOptions<V>,
+): Guard<PrincipalOf<V, Record<never, never>>> {
+  return bearerGuard<PrincipalOf<V, Record<never, never>>>(options, false);
 }
 
 /** The Bearer guard; `withClaims` also exposes the principal as `claims` (JWT guards: the principal is the payload). */
-function bearerGuard<Principal extends object>(
-  options: BearerGuardOptions<Principal>,
-  withClaims: boolean,
-): Guard<Principal> {
+function bearerGuard<Principal extends object>(options: BearerGuardOptions, withClaims: boolean): Guard<Principal> {
   if (typeof options !== 'object' || options === null) fail('bearer guard options must be an object');
   const verify =
-    validateFunction<BearerGuardOptions<Principal>['verify']>(options.verify, 'verify') ??
-    fail('option "verify" is required');
+    validateFunction<BearerGuardOptions['verify']>(options.verify, 'verify') ?? fail('option "verify" is required');
   const realm = validateRealm(options.realm);
   const methods = validateMethods(options.methods);
   const context = { scheme: 'Bearer', realm } as const;
@@ -224,5 +227,5 @@ function noPrincipal<P>(): P {
 export function createJwtGuard(options: JwtGuardOptions): Guard<JWTPayload> {
   const verifyJwt = createJwtVerifier(options);
   const verify = async (token: string) => (await verifyJwt(token)).payload;
-  return bearerGuard({ realm: options.realm, methods: options.methods, verify }, true);
+  return bearerGuard<JWTPayload>({ realm: options.realm, methods: options.methods, verify }, true);
 }

@@ -19,6 +19,8 @@ import {
   createJwtGuard,
   type Guard,
   type JwtGuardOptions,
+  type PrincipalOf,
+  type Verdict,
 } from './credentials-guards.js';
 import { storedAuth, storedAuthBy } from './store.js';
 
@@ -34,11 +36,13 @@ export type GuardMiddleware<H, R, Info> = H & {
 
 export interface GuardKit<H, R> {
   /** Basic credentials (RFC 7617) checked by `verify(user, password, request)`. */
-  basicAuth<P extends object = { user: string }>(options: BasicGuardOptions<P>): GuardMiddleware<H, R, AuthInfo<P>>;
+  basicAuth<V extends Verdict>(
+    options: BasicGuardOptions<V>,
+  ): GuardMiddleware<H, R, AuthInfo<PrincipalOf<V, { user: string }>>>;
   /** An opaque Bearer token (RFC 6750) checked by `verify(token, request)`. */
-  bearerAuth<P extends object = Record<never, never>>(
-    options: BearerGuardOptions<P>,
-  ): GuardMiddleware<H, R, AuthInfo<P>>;
+  bearerAuth<V extends Verdict>(
+    options: BearerGuardOptions<V>,
+  ): GuardMiddleware<H, R, AuthInfo<PrincipalOf<V, Record<never, never>>>>;
   /**
    * A Bearer JWT verified with jose against a JWKS URL, a public key or a
    * secret. `C` types the application's own claims: they are not checked at
