@@ -5,7 +5,14 @@
  * throw nothing but AuthErrors on any input, and an operation count (not a
  * clock) shows they run in linear time.
  */
-import { AuthError, decodeBasic, findBearerToken, isB64Token, readAuthorization, safeEqual } from '@auth-errors/core/adapter';
+import {
+  AuthError,
+  decodeBasic,
+  findBearerToken,
+  isB64Token,
+  readAuthorization,
+  safeEqual,
+} from '@auth-errors/core/adapter';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

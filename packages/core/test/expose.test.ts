@@ -1,4 +1,10 @@
-import { appendToList, authUnavailable, createRenderer, credentialsRequired, forbidden } from '@auth-errors/core/adapter';
+import {
+  appendToList,
+  authUnavailable,
+  createRenderer,
+  credentialsRequired,
+  forbidden,
+} from '@auth-errors/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 describe('appendToList', () => {

@@ -5,6 +5,7 @@
 import * as core from '@auth-errors/core/adapter';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 
+export type * from '@auth-errors/core';
 export {
   AuthError,
   authUnavailable,
@@ -17,7 +18,6 @@ export {
   invalidToken,
   safeEqual,
 } from '@auth-errors/core';
-export type * from '@auth-errors/core';
 
 /** `extensions`, when a function, receives Express's `req`. */
 export type AuthErrorsOptions = core.RenderOptions<Request>;

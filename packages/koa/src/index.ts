@@ -6,6 +6,7 @@
 import * as core from '@auth-errors/core/adapter';
 import type { Context, Middleware } from 'koa';
 
+export type * from '@auth-errors/core';
 export {
   AuthError,
   authUnavailable,
@@ -18,7 +19,6 @@ export {
   invalidToken,
   safeEqual,
 } from '@auth-errors/core';
-export type * from '@auth-errors/core';
 
 /** `extensions`, when a function, receives Koa's `ctx`. */
 export type AuthErrorsOptions = core.RenderOptions<Context>;

@@ -40,6 +40,18 @@ export async function serve(app: Koa): Promise<number> {
 }
 
 export const PROBLEM = 'application/problem+json';
-export const UNAUTHORIZED = { type: 'https://auth-errors.dev/problems/credentials-required', title: 'Credentials required', status: 401, detail: 'Authentication is required to access this resource', code: 'credentials_required' };
-export const FORBIDDEN = { type: 'https://auth-errors.dev/problems/forbidden', title: 'Forbidden', status: 403, detail: 'You are not allowed to perform this request', code: 'forbidden' };
+export const UNAUTHORIZED = {
+  type: 'https://auth-errors.dev/problems/credentials-required',
+  title: 'Credentials required',
+  status: 401,
+  detail: 'Authentication is required to access this resource',
+  code: 'credentials_required',
+};
+export const FORBIDDEN = {
+  type: 'https://auth-errors.dev/problems/forbidden',
+  title: 'Forbidden',
+  status: 403,
+  detail: 'You are not allowed to perform this request',
+  code: 'forbidden',
+};
 export { DEFAULT_TYPE_BASE as TYPE_BASE } from '@auth-errors/core/adapter';
