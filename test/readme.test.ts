@@ -11,7 +11,7 @@ import { challenges, repoRoot } from './support/examples.js';
 import { AUDIENCE, ISSUER, startJwks } from './support/jwks.js';
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/## (Express|Koa) quick start\n\n```js\n([\s\S]*?)```/g)].map((m) => ({
+const blocks = [...readme.matchAll(/## (Express|Koa) quick start\n\n```ts\n([\s\S]*?)```/g)].map((m) => ({
   framework: m[1] as string,
   code: m[2] as string,
 }));
@@ -38,7 +38,7 @@ describe('README quick starts', () => {
       const block = blocks[index] as { code: string };
       expect(block.code).toContain('app.listen(3000);');
       // Inside the repo, so that its imports resolve to the workspace packages.
-      const file = join(repoRoot, 'test', `.readme-${framework.toLowerCase()}.mjs`);
+      const file = join(repoRoot, 'test', `.readme-${framework.toLowerCase()}.ts`);
       writeFileSync(file, block.code.replace('app.listen(3000);', 'export default app;'));
       written.push(file);
       const app = (await import(file)).default;
