@@ -1,0 +1,39 @@
+/**
+ * docs/problems.md is what client developers read: its table of problem types
+ * must say exactly what the renderer sends. Each row is checked against a
+ * real rendering of that failure (status, type, title, code), and every
+ * failure the library knows has a row and a section.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { authErrorCodes, type catalog, createRenderer, DEFAULT_TYPE_BASE } from '@auth-errors/core/adapter';
+import { AuthError } from '@auth-errors/express';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from './support/examples.js';
+
+const doc = readFileSync(join(repoRoot, 'docs', 'problems.md'), 'utf8');
+const rows = [...doc.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \| `\$\{typeBase\}([a-z-]+)` \| ([^|]+) \|$/gm)].map((m) => ({
+  code: m[1] as string,
+  status: Number(m[2]),
+  slug: m[3] as string,
+  title: (m[4] as string).trim(),
+}));
+
+describe('docs/problems.md', () => {
+  it('has one table row per failure code, in the catalog order', () => {
+    expect(rows.map((row) => row.code)).toEqual([...authErrorCodes]);
+  });
+
+  it.each(rows.map((row) => [row.code, row] as const))('%s: the row says what is sent', (code, row) => {
+    const response = createRenderer()(new AuthError(code as keyof typeof catalog), { method: 'GET' });
+    const body = JSON.parse(response?.body ?? '');
+    expect(response?.status).toBe(row.status);
+    expect(body).toMatchObject({
+      type: `${DEFAULT_TYPE_BASE}${row.slug}`,
+      title: row.title,
+      status: row.status,
+      code,
+    });
+    expect(doc).toContain(`\n## ${code}\n`);
+  });
+});
