@@ -18,7 +18,7 @@ export function createApp() {
   const admin = requireAuth(isAdmin);
 
   app.get('/public', (_req, res) => res.json({ message: 'Anyone can read this.' }));
-  app.get('/me', signedIn, (req, res) => res.json(req.auth.principal));
+  app.get('/me', signedIn, (req, res) => res.json(signedIn.auth(req).principal));
   app.get('/admin', signedIn, admin, (_req, res) => res.json({ message: 'Hello, administrator.' }));
 
   // After the routes: renders every auth failure; anything else goes on to Express.

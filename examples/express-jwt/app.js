@@ -18,7 +18,11 @@ export async function createApp(config = configFromEnv()) {
   app.get('/public', (_req, res) => res.json({ message: 'Anyone can read this.' }));
   app.get('/orders', bearer, requireScopes('orders:read'), (_req, res) => res.json(orders));
   app.post('/orders', bearer, requireScopes('orders:write'), express.json(), (req, res) => {
-    const order = { id: orders.length + 1, item: String(req.body?.item ?? 'unnamed'), owner: req.auth.claims.sub };
+    const order = {
+      id: orders.length + 1,
+      item: String(req.body?.item ?? 'unnamed'),
+      owner: bearer.auth(req).claims.sub,
+    };
     orders.push(order);
     res.status(201).json(order);
   });

@@ -23,7 +23,7 @@ export function createApp() {
     ctx.body = { message: 'Anyone can read this.' };
   });
   router.get('/me', signedIn, (ctx) => {
-    ctx.body = ctx.state.auth.principal;
+    ctx.body = signedIn.auth(ctx).principal;
   });
   router.get('/admin', signedIn, admin, (ctx) => {
     ctx.body = { message: 'Hello, administrator.' };

@@ -28,7 +28,7 @@ export async function createApp(config = configFromEnv()) {
     const order = {
       id: orders.length + 1,
       item: String(ctx.request.body?.item ?? 'unnamed'),
-      owner: ctx.state.auth.claims.sub,
+      owner: bearer.auth(ctx).claims.sub,
     };
     orders.push(order);
     ctx.status = 201;
