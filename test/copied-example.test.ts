@@ -1,0 +1,118 @@
+/**
+ * An example copied out of this repository works on its own, as its README
+ * says: in a fresh temporary folder, with @auth-errors/* installed from the
+ * tarballs `npm pack` makes of the built packages (what the registry would
+ * serve) and the example's other dependencies from the npm registry, its own
+ * tests pass (`npm test`) and `npm start` serves it.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childEnv, repoRoot, startListening } from './support/examples.js';
+
+const run = promisify(execFile);
+const EXAMPLES = ['express-basic', 'koa-basic', 'express-jwt', 'koa-jwt'];
+const ADAPTER: Record<string, string> = {
+  'express-basic': 'express',
+  'koa-basic': 'koa',
+  'express-jwt': 'express',
+  'koa-jwt': 'koa',
+};
+
+/** Runs npm in `cwd`; on failure the error carries everything npm printed. */
+async function npm(args: string[], cwd: string): Promise<string> {
+  try {
+    const env = childEnv({ NO_COLOR: '1' });
+    const { stdout, stderr } = await run('npm', args, { cwd, env, maxBuffer: 16 * 1024 * 1024 });
+    return stdout + stderr;
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`npm ${args.join(' ')} failed in ${cwd}:\n${stdout}${stderr}`);
+  }
+}
+
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+
+describe('each example, as a user copies it', () => {
+  let workdir: string;
+  const tarballs: Record<string, string> = {};
+  beforeAll(async () => {
+    workdir = mkdtempSync(join(tmpdir(), 'auth-errors-copied-'));
+    const packed = await npm(
+      [
+        'pack',
+        '--ignore-scripts',
+        '--json',
+        '--pack-destination',
+        workdir,
+        ...['core', 'express', 'koa'].map((p) => `./packages/${p}`),
+      ],
+      repoRoot,
+    );
+    for (const { name, filename } of JSON.parse(packed.slice(packed.indexOf('[')))) {
+      tarballs[name.replace('@auth-errors/', '')] = join(workdir, filename);
+    }
+  }, 60_000);
+  afterAll(() => {
+    // Four installs' node_modules: removing them takes a while on a slow disk.
+    if (workdir) rmSync(workdir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('uses only what it lists: the adapter (which brings the core), never a path into this repository', () => {
+    const core = readJson(join(repoRoot, 'packages/core/package.json'));
+    for (const name of EXAMPLES) {
+      const manifest = readJson(join(repoRoot, 'examples', name, 'package.json'));
+      const adapter = readJson(join(repoRoot, 'packages', ADAPTER[name] as string, 'package.json'));
+      expect(Object.keys(manifest.dependencies), name).toContain(adapter.name);
+      expect(Object.keys(manifest.dependencies), name).not.toContain(core.name);
+      expect(adapter.dependencies[core.name], `${adapter.name} depends on the core`).toBe(core.version);
+      expect(manifest.scripts, name).toEqual({ start: 'node server.js', test: 'vitest run' });
+      for (const file of readdirSync(join(repoRoot, 'examples', name, 'test'))) {
+        const source = readFileSync(join(repoRoot, 'examples', name, 'test', file), 'utf8');
+        expect(source, `${name}/test/${file}`).not.toMatch(/from '\.\.\/\.\.\//);
+      }
+    }
+  });
+
+  it('has the helpers it duplicates on purpose word for word the same in every example', () => {
+    const copies = (file: string, names: string[]) =>
+      new Set(names.map((name) => readFileSync(join(repoRoot, 'examples', name, 'test', file), 'utf8')));
+    expect(copies('support.ts', EXAMPLES).size).toBe(1);
+    expect(copies('jwks.ts', ['express-jwt', 'koa-jwt']).size).toBe(1);
+  });
+
+  for (const name of EXAMPLES) {
+    it(`${name}: installs from the packed packages, passes its own tests, and starts`, async () => {
+      const dir = join(workdir, name);
+      cpSync(join(repoRoot, 'examples', name), dir, {
+        recursive: true,
+        filter: (source) => !source.includes('node_modules'),
+      });
+      const packages = [tarballs.core as string, tarballs[ADAPTER[name] as string] as string];
+      await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', ...packages], dir);
+
+      const tested = await npm(['test'], dir);
+      expect(tested).toMatch(/Tests\s+\d+ passed/);
+
+      const server = await startListening('npm', ['start', '--silent'], dir, childEnv({ DEMO: '1' }));
+      try {
+        const jwt = name.endsWith('-jwt');
+        const path = jwt ? '/orders' : '/admin';
+        const anonymous = await fetch(`${server.url}${path}`);
+        expect(anonymous.status).toBe(401);
+        expect(anonymous.headers.get('www-authenticate')).toBe(
+          jwt ? 'Bearer realm="orders"' : 'Basic realm="example", charset="UTF-8"',
+        );
+        const credentials = jwt
+          ? `Bearer ${((await (await fetch(`${server.url}/demo/token?scope=orders:read`)).json()) as { access_token: string }).access_token}`
+          : `Basic ${Buffer.from('admin:correct horse battery staple').toString('base64')}`;
+        expect((await fetch(`${server.url}${path}`, { headers: { authorization: credentials } })).status).toBe(200);
+      } finally {
+        await server.stop();
+      }
+    }, 120_000);
+  }
+});
