@@ -44,7 +44,7 @@ function httpUrl(env, name) {
   return value;
 }
 
-/** Optional whole seconds, as milliseconds for the key source. */
+/** Optional whole seconds, as the milliseconds jwtAuth's `jwks` options take. */
 function seconds(env, name) {
   const value = read(env, name);
   if (value === undefined) return undefined;
@@ -68,7 +68,7 @@ function demoRequested(env) {
 
 /**
  * @typedef {{ demo: true, issuer: string, audience: string }
- *   | { demo: false, jwksUrl: string, issuer: string, audience: string, jwks: { cacheMaxAge?: number } }} Config
+ *   | { demo: false, jwksUrl: string, issuer: string, audience: string, jwks: { cacheMaxAge?: number, maxStale?: number } }} Config
  */
 
 /**
@@ -77,13 +77,16 @@ function demoRequested(env) {
  */
 export function configFromEnv(env = process.env) {
   const cacheMaxAge = seconds(env, 'JWKS_CACHE_MAX_AGE');
-  seconds(env, 'JWKS_MAX_STALE'); // checked already, so that a bad value stops the start
+  const maxStale = seconds(env, 'JWKS_MAX_STALE');
   // Demo tokens are for the demo issuer and audience only, whatever JWT_ISSUER and JWT_AUDIENCE say.
   if (demoRequested(env)) return { demo: true, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE };
   const jwksUrl = httpUrl(env, 'JWKS_URL');
   const issuer = required(env, 'JWT_ISSUER', 'set it to the exact "iss" of your tokens');
   const audience = required(env, 'JWT_AUDIENCE', 'set it to this API\'s identifier, as in the tokens\' "aud"');
-  // TODO(maxStale): pass JWKS_MAX_STALE on as jwks.maxStale (milliseconds) once the core's jwtAuth accepts it.
-  const jwks = cacheMaxAge === undefined ? {} : { cacheMaxAge };
+  // Only what was set: the key source's own defaults apply to the rest.
+  const jwks = {
+    ...(cacheMaxAge === undefined ? {} : { cacheMaxAge }),
+    ...(maxStale === undefined ? {} : { maxStale }),
+  };
   return { demo: false, jwksUrl, issuer, audience, jwks };
 }

@@ -67,9 +67,12 @@ describe('configFromEnv', () => {
     expect(() => configFromEnv({ ...IDP, DEMO: '1' })).toThrow('DEMO=1 and JWKS_URL are both set: unset one of them');
   });
 
-  it('passes JWKS_CACHE_MAX_AGE (seconds) to the key source in milliseconds', () => {
+  it('passes JWKS_CACHE_MAX_AGE and JWKS_MAX_STALE (seconds) to the key source in milliseconds', () => {
     expect(configFromEnv({ ...IDP, JWKS_CACHE_MAX_AGE: '300' })).toMatchObject({ jwks: { cacheMaxAge: 300_000 } });
-    expect(configFromEnv({ ...IDP, JWKS_CACHE_MAX_AGE: '0' })).toMatchObject({ jwks: { cacheMaxAge: 0 } });
+    expect(configFromEnv({ ...IDP, JWKS_MAX_STALE: '3600' })).toMatchObject({ jwks: { maxStale: 3_600_000 } });
+    expect(configFromEnv({ ...IDP, JWKS_CACHE_MAX_AGE: '0', JWKS_MAX_STALE: '0' })).toMatchObject({
+      jwks: { cacheMaxAge: 0, maxStale: 0 },
+    });
   });
 
   it('refuses JWKS_CACHE_MAX_AGE and JWKS_MAX_STALE that are not whole seconds, naming the variable', () => {

@@ -12,7 +12,13 @@ describe('npm start', () => {
     jwks = await startJwks();
     [demo, configured, down] = await Promise.all([
       startServer({ DEMO: '1' }),
-      startServer({ JWKS_URL: jwks.url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWKS_CACHE_MAX_AGE: '60' }),
+      startServer({
+        JWKS_URL: jwks.url,
+        JWT_ISSUER: ISSUER,
+        JWT_AUDIENCE: AUDIENCE,
+        JWKS_CACHE_MAX_AGE: '60',
+        JWKS_MAX_STALE: '3600',
+      }),
       closedPortUrl().then((url) => startServer({ JWKS_URL: url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE })),
     ]);
   });
@@ -35,7 +41,7 @@ describe('npm start', () => {
     expect(ok.body).toEqual([]);
   });
 
-  it('with JWKS_URL, JWT_ISSUER and JWT_AUDIENCE, verifies tokens against that JWKS and mints none', async () => {
+  it('with JWKS_URL, JWT_ISSUER, JWT_AUDIENCE and the cache settings, verifies tokens against that JWKS and mints none', async () => {
     const { url, output } = configured as Started;
     expect(output()).toBe(`Listening on ${url}\n`);
     const token = await jwks.sign({ scope: 'orders:read' });
