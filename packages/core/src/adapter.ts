@@ -23,7 +23,7 @@ export { scopesOf, successHeaders } from './guards/auth-info.js';
 export { type Check, createPolicyCheck, createScopeCheck, createStepUpCheck } from './guards/checks.js';
 export { createBasicGuard, createBearerGuard, createJwtGuard, type Guard } from './guards/credentials-guards.js';
 export { type AdapterBindings, createGuardKit, type GuardKit } from './guards/kit.js';
-export { fromNodeRequest, renderFacts } from './guards/request.js';
+export { fromNodeRequest, renderFacts } from './guards/node-request.js';
 export { storeAuth, storedAuth } from './guards/store.js';
 export * from './index.js';
 export { createJwtVerifier, type JwtVerifier, type VerifiedJwt } from './jwt.js';

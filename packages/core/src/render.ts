@@ -12,6 +12,7 @@ import { normalize } from './normalize.js';
 import { validateFunction, validateSchemes, validateSeconds, validateTypeBase } from './options.js';
 import { instancePath, problemDetails, problemMediaType } from './problem.js';
 import { readProperty } from './safe-read.js';
+import { utf8Length } from './utf8.js';
 
 /** `Request` is the framework's request object (Express `req`, Koa `ctx`), handed to `extensions`. */
 export interface RenderOptions<Request = unknown> {
@@ -129,7 +130,7 @@ export function createRenderer<Request = unknown>(options: RenderOptions<Request
 
     const headers: Record<string, string | readonly string[]> = {
       'content-type': mediaType,
-      'content-length': String(Buffer.byteLength(body)),
+      'content-length': String(utf8Length(body)),
       'cache-control': 'no-store',
     };
     const lines = challengeLines(error, formatterForRealm(error.realm, formatter), schemes);

@@ -7,6 +7,7 @@ import type { BearerMethod } from './credentials/bearer.js';
 import { isScopeToken } from './header-values.js';
 import { fail } from './options.js';
 import type { RenderedResponse, RequestFacts } from './render.js';
+import { utf8Length } from './utf8.js';
 
 export interface ResourceMetadataOptions {
   /** This API's resource identifier: an absolute https URL with no query or fragment (RFC 9728 §1.2). */
@@ -99,7 +100,7 @@ export function createResourceMetadata(options: ResourceMetadataOptions): Resour
   const body = JSON.stringify(document);
   const headers = {
     'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(body)),
+    'content-length': String(utf8Length(body)),
     'cache-control': 'public, max-age=3600',
   };
 

@@ -3,6 +3,7 @@
  * first colon, UTF-8 decoded fatally (§2.1), no control characters, NFC.
  */
 import { invalidCredentials } from '../errors.js';
+import { decodeBase64Strict } from './base64.js';
 
 export interface BasicCredentials {
   readonly user: string;
@@ -10,20 +11,6 @@ export interface BasicCredentials {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-function isBase64(value: string): boolean {
-  if (value.length === 0 || value.length % 4 !== 0) return false;
-  let end = value.length;
-  if (value.charCodeAt(end - 1) === 0x3d) end--;
-  if (value.charCodeAt(end - 1) === 0x3d) end--;
-  for (let i = 0; i < end; i++) {
-    const c = value.charCodeAt(i);
-    const ok =
-      (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
-    if (!ok) return false;
-  }
-  return true;
-}
 
 function hasControl(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
@@ -41,11 +28,10 @@ const malformed = () => invalidCredentials({ detail: 'The Basic credentials are 
  * again), never a partial or lenient decode.
  */
 export function decodeBasic(token68: string): BasicCredentials {
-  // Buffer.from(s, 'base64') skips bad characters and accepts missing padding
-  // and base64url; re-encoding also rejects non-zero padding bits.
-  if (!isBase64(token68)) throw malformed();
-  const bytes = Buffer.from(token68, 'base64');
-  if (bytes.toString('base64') !== token68) throw malformed();
+  // Strict: a lenient decoder (Buffer's, atob's) would skip bad characters,
+  // accept missing padding or base64url, and so give one password many spellings.
+  const bytes = decodeBase64Strict(token68);
+  if (bytes === undefined) throw malformed();
   let text: string;
   try {
     text = utf8.decode(bytes);

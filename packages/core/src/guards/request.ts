@@ -1,8 +1,8 @@
 /**
- * The request facts guards need, read from Node's IncomingMessage, which both
- * Express (`req`) and Koa (`ctx.req`) expose. No framework import.
+ * What guards read from a request, whatever the framework or runtime: each
+ * adapter builds it from its own request (Node's IncomingMessage in
+ * `node-request.ts`, a Fetch API `Request` in @auth-errors/fetch).
  */
-import type { IncomingMessage } from 'node:http';
 
 export interface AuthRequest {
   readonly method: string;
@@ -15,31 +15,4 @@ export interface AuthRequest {
   readonly body: unknown;
   /** A CORS preflight: `OPTIONS` with `Access-Control-Request-Method`. Never challenged. */
   readonly preflight: boolean;
-}
-
-function distinctAuthorization(req: IncomingMessage): string[] | undefined {
-  // Node keeps the first line in req.headers: none there means none at all, and spares building headersDistinct.
-  if (req.headers.authorization === undefined) return undefined;
-  return req.headersDistinct.authorization;
-}
-
-export function fromNodeRequest(req: IncomingMessage, options: { url?: string; body?: unknown } = {}): AuthRequest {
-  const method = req.method ?? 'GET';
-  return {
-    method,
-    url: options.url ?? req.url ?? '/',
-    authorization: distinctAuthorization(req),
-    contentType: req.headers['content-type'],
-    body: options.body,
-    preflight: method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined,
-  };
-}
-
-/** Facts for `render()`: method, target and `Accept`. */
-export function renderFacts(
-  req: IncomingMessage,
-  url?: string,
-): { method: string; url: string; accept: string | undefined; origin: string | undefined } {
-  const { accept, origin } = req.headers;
-  return { method: req.method ?? 'GET', url: url ?? req.url ?? '/', accept, origin };
 }
