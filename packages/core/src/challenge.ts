@@ -32,8 +32,11 @@ export interface ChallengeFormatter {
   readonly basic: string;
   /** A Bearer challenge, with error information when a token was sent and failed. */
   bearer(error?: BearerErrorParameters): string;
-  /** The challenge for `scheme` with no error information. */
-  bare(scheme: AuthScheme): string;
+  /**
+   * The challenge for `scheme` with no error information; `scope` (Bearer only)
+   * names the scopes to request, which RFC 6750 §3 allows on any Bearer challenge.
+   */
+  bare(scheme: AuthScheme, scope?: string): string;
 }
 
 export const DEFAULT_REALM = 'api';
@@ -87,6 +90,11 @@ export function createChallengeFormatter(options: ChallengeOptions = {}): Challe
     realm,
     basic,
     bearer,
-    bare: (scheme) => (scheme === 'Basic' ? basic : bareBearer),
+    bare: (scheme, scope) =>
+      scheme === 'Basic'
+        ? basic
+        : scope === undefined
+          ? bareBearer
+          : `Bearer ${realmParam}, ${param('scope', scope)}${metadata}`,
   };
 }

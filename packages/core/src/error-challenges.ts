@@ -18,6 +18,7 @@ export interface ChallengeSource {
   readonly scheme: AuthScheme | undefined;
   readonly realm: string | undefined;
   readonly requiredScopes: readonly string[] | undefined;
+  readonly challengeScope: readonly string[] | undefined;
   readonly acrValues: readonly string[] | undefined;
   readonly maxAge: number | undefined;
   readonly retryAfter: number | undefined;
@@ -29,18 +30,33 @@ function schemesFor(error: ChallengeSource, offered: readonly AuthScheme[]): Aut
   return schemes.length > 0 ? schemes : ['Bearer'];
 }
 
+/**
+ * The `scope` parameter: what the client should request. A 403 names the
+ * required scopes (after any `challengeScope` the app lists, so a client that
+ * re-authorizes keeps what it holds); a 401 only the `challengeScope` it was given.
+ */
+function scopeParam(error: ChallengeSource): string | undefined {
+  const listed = error.challengeScope ?? [];
+  const required = error.code === 'insufficient_scope' ? (error.requiredScopes ?? []) : [];
+  const scopes = [...listed, ...required.filter((s) => !listed.includes(s))];
+  return scopes.length > 0 ? scopes.join(' ') : undefined;
+}
+
 function bearerError(error: ChallengeSource): BearerErrorParameters {
   switch (error.code) {
     case 'insufficient_scope':
       // RFC 6750 §3.1 example: the needed scope says it all.
-      return { error: error.code, scope: error.requiredScopes?.join(' ') };
+      return { error: error.code, scope: scopeParam(error) };
     case 'insufficient_user_authentication':
       return {
         error: error.code,
         error_description: error.description,
+        scope: scopeParam(error),
         acr_values: error.acrValues?.join(' '),
         max_age: error.maxAge?.toString(),
       };
+    case 'invalid_token':
+      return { error: error.code, error_description: error.description, scope: scopeParam(error) };
     default:
       return { error: error.code, error_description: error.description };
   }
@@ -71,6 +87,8 @@ export function challengeLines(
         s === 'Bearer' ? formatter.bearer(bearerError(error)) : formatter.bare(s),
       );
     case 'credentials_required':
+      // RFC 6750 §3.1: no error information, but `scope` is a challenge attribute, not an error.
+      return schemesFor(error, offered).map((s) => formatter.bare(s, scopeParam(error)));
     case 'invalid_credentials':
       return schemesFor(error, offered).map((s) => formatter.bare(s));
   }

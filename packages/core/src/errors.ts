@@ -21,6 +21,14 @@ export interface AuthErrorOptions {
   readonly scheme?: AuthScheme | undefined;
   /** A guard's own realm, when it differs from the renderer's. */
   readonly realm?: string | undefined;
+  /**
+   * Scopes the client should request, for the `scope` parameter of the Bearer
+   * challenge (RFC 6750 §3) on a 401 `credentials_required` or `invalid_token`,
+   * which otherwise carries none. On `insufficient_scope` the challenge names
+   * these plus any required scope they lack (scopes the client holds and
+   * should keep); the body's `requiredScopes` stays the required ones.
+   */
+  readonly challengeScope?: readonly string[] | undefined;
 }
 
 export interface StepUpRequirement {
@@ -49,6 +57,8 @@ export class AuthError extends Error {
   readonly scheme: AuthScheme | undefined;
   readonly realm: string | undefined;
   readonly requiredScopes: readonly string[] | undefined;
+  /** Scopes the Bearer challenge tells the client to request (see `AuthErrorOptions`). */
+  readonly challengeScope: readonly string[] | undefined;
   readonly acrValues: readonly string[] | undefined;
   readonly maxAge: number | undefined;
   /** Seconds a client should wait before retrying (`auth_unavailable` only). */
@@ -77,6 +87,7 @@ export class AuthError extends Error {
     this.scheme = init.scheme;
     this.realm = init.realm;
     this.requiredScopes = init.requiredScopes;
+    this.challengeScope = init.challengeScope === undefined ? undefined : [...init.challengeScope];
     this.acrValues = init.acrValues;
     this.maxAge = init.maxAge;
     this.retryAfter = init.retryAfter;
@@ -123,6 +134,7 @@ function assertScopes(scopes: readonly string[], option: string): void {
 function assertInit(code: unknown, init: AuthErrorInit): void {
   if (!isAuthErrorCode(code)) throw new TypeError('auth-errors: unknown auth error code');
   if (init.requiredScopes !== undefined) assertScopes(init.requiredScopes, 'requiredScopes');
+  if (init.challengeScope !== undefined) assertScopes(init.challengeScope, 'option "challengeScope"');
   if (init.acrValues !== undefined || init.maxAge !== undefined) assertStepUp(init);
   validateSeconds(init.retryAfter, 'retryAfter');
 }

@@ -62,6 +62,13 @@ export interface BearerGuardOptions<V extends Verdict = Verdict> {
   readonly verify: (token: string, request: AuthRequest) => V | Promise<V>;
   /** Also accept `access_token` from the query (RFC 6750 §2.3) or an urlencoded body (§2.2). Default: header only. */
   readonly methods?: { readonly query?: boolean; readonly body?: boolean } | undefined;
+  /**
+   * Scopes a client should request to use the routes behind this guard: sent as
+   * `scope` on its 401 challenges (RFC 6750 §3), as the MCP authorization
+   * specification asks. Advice only: enforce scopes with `requireScopes`.
+   * Default: no `scope` on a 401.
+   */
+  readonly challengeScope?: readonly string[] | undefined;
 }
 
 export type JwtGuardOptions = JwtVerifierOptions & Omit<BearerGuardOptions, 'verify'>;
@@ -70,6 +77,12 @@ function validateRealm(realm: unknown): string | undefined {
   if (realm === undefined) return undefined;
   createChallengeFormatter({ realm: realm as string }); // throws a TypeError naming "realm"
   return realm as string;
+}
+
+/** Checked now, so that a scope that cannot go into a challenge is a TypeError naming "challengeScope". */
+function validateChallengeScope(scopes: unknown): readonly string[] | undefined {
+  if (scopes === undefined) return undefined;
+  return credentialsRequired({ challengeScope: scopes as readonly string[] }).challengeScope;
 }
 
 /** `methods` must be `{ query?: boolean, body?: boolean }`: a typo or a string would silently mean header only. */
@@ -113,25 +126,31 @@ async function runVerify<P extends object>(
   throw authUnavailable({ ...context, cause });
 }
 
+interface GuardContext {
+  readonly scheme: AuthScheme;
+  readonly realm: string | undefined;
+  readonly challengeScope?: readonly string[] | undefined;
+}
+
 /**
- * A parser error re-created with the guard's scheme and realm, so the challenge
- * names the right scheme and protection space (a duplicate `Authorization` on a
- * Basic route must not advertise Bearer). Anything else is returned as is.
+ * An AuthError re-created with what the guard knows and it lacks (scheme,
+ * realm, challenge scope), so the challenge names the right scheme and
+ * protection space (a duplicate `Authorization` on a Basic route must not
+ * advertise Bearer). Anything else is returned as is.
  */
-function inContext(
-  error: unknown,
-  context: { readonly scheme: AuthScheme; readonly realm: string | undefined },
-): unknown {
-  const { scheme, realm } = context;
-  if (!AuthError.is(error) || (error.scheme !== undefined && (realm === undefined || error.realm !== undefined))) {
-    return error;
-  }
+function inContext(error: unknown, context: GuardContext): unknown {
+  if (!AuthError.is(error)) return error;
+  const scheme = error.scheme ?? context.scheme;
+  const realm = error.realm ?? context.realm;
+  const challengeScope = error.challengeScope ?? context.challengeScope;
+  if (scheme === error.scheme && realm === error.realm && challengeScope === error.challengeScope) return error;
   return new AuthError(error.code, {
     detail: error.detail,
     cause: error.cause,
-    scheme: error.scheme ?? scheme,
-    realm: error.realm ?? realm,
+    scheme,
+    realm,
     requiredScopes: error.requiredScopes,
+    challengeScope,
     acrValues: error.acrValues,
     maxAge: error.maxAge,
     retryAfter: error.retryAfter,
@@ -197,7 +216,8 @@ function bearerGuard<Principal extends object>(options: BearerGuardOptions, with
     validateFunction<BearerGuardOptions['verify']>(options.verify, 'verify') ?? fail('option "verify" is required');
   const realm = validateRealm(options.realm);
   const methods = validateMethods(options.methods);
-  const context = { scheme: 'Bearer', realm } as const;
+  const challengeScope = validateChallengeScope(options.challengeScope);
+  const context = { scheme: 'Bearer', realm, challengeScope } as const;
 
   return async (request) => {
     if (request.preflight) return undefined;
@@ -227,5 +247,6 @@ function noPrincipal<P>(): P {
 export function createJwtGuard(options: JwtGuardOptions): Guard<JWTPayload> {
   const verifyJwt = createJwtVerifier(options);
   const verify = async (token: string) => (await verifyJwt(token)).payload;
-  return bearerGuard<JWTPayload>({ realm: options.realm, methods: options.methods, verify }, true);
+  const { realm, methods, challengeScope } = options;
+  return bearerGuard<JWTPayload>({ realm, methods, challengeScope, verify }, true);
 }
