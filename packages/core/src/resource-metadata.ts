@@ -10,8 +10,20 @@ import type { RenderedResponse, RequestFacts } from './render.js';
 import { utf8Length } from './utf8.js';
 
 export interface ResourceMetadataOptions {
-  /** This API's resource identifier: an absolute https URL with no query or fragment (RFC 9728 §1.2). */
+  /**
+   * This API's resource identifier, as clients know it: an absolute https URL
+   * with no query or fragment (RFC 9728 §1.2), or, with `publicUrl`, a path
+   * under it such as `/mcp`.
+   */
   readonly resource: string;
+  /**
+   * The base URL clients reach this server at, when that is not what the server
+   * itself sees (a proxy or TLS terminator in front, a path prefix): an absolute
+   * https URL (http only for localhost). `resource` is then a path under it, and
+   * the identifier, the document and the metadata URL in the challenges all
+   * use this URL, never the request's `Host` or `X-Forwarded-*`.
+   */
+  readonly publicUrl?: string | undefined;
   /** Issuers of the authorization servers whose tokens this API accepts. */
   readonly authorizationServers?: readonly string[] | undefined;
   /** Scopes this API understands. */
@@ -64,9 +76,25 @@ function urlList(value: unknown, option: string): string[] | undefined {
   });
 }
 
+/** The resource identifier: `resource` as configured, or its path joined to `publicUrl`. */
+function resourceIdentifier(resource: unknown, publicUrl: unknown): string {
+  if (publicUrl === undefined) {
+    absoluteUrl(resource, 'resource', true);
+    return resource as string;
+  }
+  const base = absoluteUrl(publicUrl, 'publicUrl', true).href.replace(/\/$/, '');
+  const joined = typeof resource === 'string' && /^\/(?!\/)/.test(resource) ? `${base}${resource}` : undefined;
+  // Already in the form new URL() gives it: nothing for clients to normalize differently.
+  if (joined === undefined || !URL.canParse(joined) || new URL(joined).href !== joined || /[?#]/.test(joined)) {
+    fail('option "resource" must be a normalized path such as "/mcp" when "publicUrl" is set');
+  }
+  return joined;
+}
+
 export function createResourceMetadata(options: ResourceMetadataOptions): ResourceMetadata {
   if (typeof options !== 'object' || options === null) fail('resource metadata options must be an object');
-  const resource = absoluteUrl(options.resource, 'resource', true);
+  const identifier = resourceIdentifier(options.resource, options.publicUrl);
+  const resource = new URL(identifier);
   const scopes = options.scopesSupported;
   if (
     scopes !== undefined &&
@@ -87,7 +115,7 @@ export function createResourceMetadata(options: ResourceMetadataOptions): Resour
   const path = `${WELL_KNOWN}${suffix}`;
   const url = `${resource.origin}${path}`;
   // Members with no value are omitted (§2); `resource` is the identifier exactly as configured.
-  const document: Record<string, unknown> = { resource: options.resource };
+  const document: Record<string, unknown> = { resource: identifier };
   const servers = urlList(options.authorizationServers, 'authorizationServers');
   if (servers !== undefined) document.authorization_servers = servers;
   if (scopes !== undefined) document.scopes_supported = [...scopes];
