@@ -22,6 +22,7 @@ export type { ExtensionValue } from './extensions.js';
 export { scopesOf, successHeaders } from './guards/auth-info.js';
 export { type Check, createPolicyCheck, createScopeCheck, createStepUpCheck } from './guards/checks.js';
 export { createBasicGuard, createBearerGuard, createJwtGuard, type Guard } from './guards/credentials-guards.js';
+export { fetchRenderFacts, fromFetchRequest } from './guards/fetch-request.js';
 export { type AdapterBindings, createGuardKit, type GuardKit } from './guards/kit.js';
 export { fromNodeRequest, renderFacts } from './guards/node-request.js';
 export { storeAuth, storedAuth } from './guards/store.js';

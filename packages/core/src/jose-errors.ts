@@ -13,8 +13,17 @@ export const TOKEN_SIDE_KEY_ERRORS: ReadonlySet<string> = new Set([
   'ERR_JOSE_NOT_SUPPORTED',
 ]);
 
-/** Errors that only a remote JWKS fetch raises: the key source failed. */
-const KEY_SOURCE_ERRORS: ReadonlySet<string> = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC']);
+/**
+ * Errors that only a remote JWKS fetch raises: the key source failed. The
+ * last is this package's key source (KeySourceError), named in jose's family
+ * so that an app calling jose's `jwtVerify` with it gets 503 too.
+ */
+const KEY_SOURCE_ERRORS: ReadonlySet<string> = new Set([
+  'ERR_JWKS_TIMEOUT',
+  'ERR_JWKS_INVALID',
+  'ERR_JOSE_GENERIC',
+  'ERR_JWKS_UNAVAILABLE',
+]);
 
 const CLAIM_DETAILS: Readonly<Record<string, string>> = {
   nbf: 'The access token is not valid yet',

@@ -1,43 +1,27 @@
 /**
  * JWT access-token verification with jose: algorithms pinned, `exp`, `iss` and
- * `aud` required, bounded clock tolerance, optional RFC 9068 profile. The
- * remote key resolver is wrapped so that a key source that is down, slow,
- * non-200 or not JSON is `auth_unavailable` (503), never `invalid_token`.
+ * `aud` required, bounded clock tolerance, optional RFC 9068 profile. Remote
+ * keys come from the key source (./key-source.ts), whose resolver is wrapped
+ * so that keys that cannot be had (provider down, slow, non-200, not a JWKS)
+ * are `auth_unavailable` (503), never `invalid_token`.
  */
 import { createPublicKey, createSecretKey, KeyObject, webcrypto } from 'node:crypto';
-import {
-  createRemoteJWKSet,
-  importJWK,
-  type JWK,
-  type JWTHeaderParameters,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-  jwtVerify,
-} from 'jose';
+import { importJWK, type JWK, type JWTHeaderParameters, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { type AuthError, authUnavailable, invalidToken } from './errors.js';
 import { fromJoseCode, TOKEN_SIDE_KEY_ERRORS } from './jose-errors.js';
+import { createKeySource, isKeySource, type KeySource, type KeySourceOptions } from './key-source.js';
+import { ASYMMETRIC_ALGORITHMS } from './key-source-fetch.js';
 import { fail, validateSeconds } from './options.js';
 import { readProperty } from './safe-read.js';
 
-const ASYMMETRIC = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-];
 const SYMMETRIC = ['HS256', 'HS384', 'HS512'];
 const RFC9068_CLAIMS = ['exp', 'iat', 'jti', 'sub', 'client_id'];
 
 export interface JwtVerifierOptions {
-  /** URL of the issuer's JWKS. Exactly one of `jwksUrl`, `key` and `secret`. */
+  /** URL of the issuer's JWKS. Exactly one of `jwksUrl`, `keySource`, `key` and `secret`. */
   readonly jwksUrl?: string | URL | undefined;
+  /** A key source from `createRemoteKeySource`, shared by every guard given it (one cache, one fetch at a time). */
+  readonly keySource?: KeySource | undefined;
   /** A public key: PEM (SPKI or certificate), JWK object, KeyObject or CryptoKey (as jose's generateKeyPair gives). */
   readonly key?: string | JWK | KeyObject | webcrypto.CryptoKey | undefined;
   /** An HMAC secret of at least 32 bytes (HS256/384/512 only). */
@@ -56,14 +40,12 @@ export interface JwtVerifierOptions {
   readonly profile?: 'rfc9068' | undefined;
   /** Claims that must be present, beyond `exp`. */
   readonly requiredClaims?: readonly string[] | undefined;
-  /** Remote JWKS fetching: timeout (default 5000 ms), cooldown after a refetch (default 30000 ms), cache age (default 600000 ms). */
-  readonly jwks?:
-    | {
-        readonly timeoutDuration?: number;
-        readonly cooldownDuration?: number;
-        readonly cacheMaxAge?: number;
-      }
-    | undefined;
+  /**
+   * With `jwksUrl`: the key source's options, all durations in ms. `timeoutDuration` (default 5000),
+   * `cooldownDuration` (30000), `cacheMaxAge` (600000), `maxStale` (86400000: keys are used for 24 h
+   * past their freshness while the provider is down), `maxResponseBytes`, `maxKeys`, `onEvent`.
+   */
+  readonly jwks?: KeySourceOptions | undefined;
   /** `Retry-After` seconds for `auth_unavailable`. */
   readonly retryAfter?: number | undefined;
 }
@@ -140,10 +122,10 @@ function importedOnce(key: KeyObject): JWTVerifyGetKey {
 }
 
 function resolveKey(options: JwtVerifierOptions, algorithms: readonly string[]): JWTVerifyGetKey {
-  const sources = [options.jwksUrl, options.key, options.secret].filter((v) => v !== undefined);
-  if (sources.length !== 1) fail('give exactly one of the options "jwksUrl", "key" and "secret"');
+  const sources = [options.jwksUrl, options.keySource, options.key, options.secret].filter((v) => v !== undefined);
+  if (sources.length !== 1) fail('give exactly one of the options "jwksUrl", "keySource", "key" and "secret"');
   const symmetric = options.secret !== undefined;
-  const allowed = symmetric ? SYMMETRIC : ASYMMETRIC;
+  const allowed = symmetric ? SYMMETRIC : ASYMMETRIC_ALGORITHMS;
   for (const alg of algorithms) {
     if (!allowed.includes(alg)) {
       fail(`option "algorithms": "${alg}" is not allowed with ${symmetric ? 'a secret' : 'a public key or JWKS'}`);
@@ -167,14 +149,13 @@ function resolveKey(options: JwtVerifierOptions, algorithms: readonly string[]):
     }
     return importedOnce(publicKey);
   }
-  let url: URL;
-  try {
-    url = new URL(String(options.jwksUrl));
-  } catch {
-    return fail('option "jwksUrl" must be an absolute URL');
+  if (options.keySource !== undefined) {
+    if (!isKeySource(options.keySource)) fail('option "keySource" must come from createRemoteKeySource()');
+    if (options.jwks !== undefined)
+      fail('option "jwks" does not apply to a "keySource": give its options to createRemoteKeySource()');
+    return wrapKeySource(options.keySource);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('option "jwksUrl" must be an http(s) URL');
-  return wrapKeySource(createRemoteJWKSet(url, { ...options.jwks }));
+  return wrapKeySource(createKeySource(options.jwksUrl, options.jwks ?? {}, 'jwks.'));
 }
 
 /** Builds a verifier once; options are validated here, with errors that name the bad option. */
@@ -235,6 +216,6 @@ function toAuthError(error: unknown, retryAfter: number | undefined): AuthError 
     // A remote-JWKS-only code outside the wrapped resolver cannot come from a key source here.
     return mapped.code === 'auth_unavailable' ? invalidToken({ cause: error }) : mapped;
   }
-  // jose throws plain TypeErrors for some attacker-made tokens (PEERS.md §5): a token defect.
+  // jose throws plain TypeErrors for some attacker-made tokens: a token defect.
   return invalidToken({ detail: 'The access token is malformed', cause: error });
 }

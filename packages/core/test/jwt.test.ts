@@ -17,7 +17,7 @@ import {
   SignJWT,
   UnsecuredJWT,
 } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const ISS = 'https://as.example';
 const AUD = 'https://rs.example';
@@ -482,19 +482,50 @@ describe('remote JWKS (rules 50, 51)', () => {
     expect(error.retryAfter).toBe(7);
   });
 
-  it('recovers without recreating the verifier once the JWKS is fixed', async () => {
-    const verify = remote({ cooldownDuration: 50, cacheMaxAge: 100 });
-    const token = await mint({ header: { kid: 'k1' } });
-    mode = 'status500';
-    await expectUnavailable(verify(token));
-    mode = 'ok';
-    expect((await verify(token)).payload.sub).toBe(SUB);
-    // Breaks again once the cache is stale, and recovers again.
-    await sleep(150);
-    mode = 'badJson';
-    await expectUnavailable(verify(token));
-    mode = 'ok';
-    expect((await verify(token)).payload.sub).toBe(SUB);
+  it('recovers without recreating the verifier once the JWKS is fixed, one fetch per failure backoff', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // the key source reads Date.now(); fetches run in real time
+    try {
+      const verify = remote({ cooldownDuration: 50, cacheMaxAge: 100 });
+      const token = await mint({ header: { kid: 'k1' } });
+      mode = 'status500';
+      const before = hits.jwks;
+      await expectUnavailable(verify(token));
+      mode = 'ok';
+      // Inside the backoff (here the 50 ms cooldown) no fetch is made: still 503.
+      await expectUnavailable(verify(token));
+      expect(hits.jwks).toBe(before + 1);
+      vi.setSystemTime(Date.now() + 50);
+      expect((await verify(token)).payload.sub).toBe(SUB);
+      expect(hits.jwks).toBe(before + 2);
+      // Breaks again once the cache is stale: the last good set still verifies its keys (stale-if-error)…
+      vi.setSystemTime(Date.now() + 150);
+      mode = 'badJson';
+      expect((await verify(token)).payload.sub).toBe(SUB);
+      expect(hits.jwks).toBe(before + 3);
+      // …and past the backoff a request starts a refetch in the background (it does not wait for it).
+      mode = 'ok';
+      vi.setSystemTime(Date.now() + 50);
+      expect((await verify(token)).payload.sub).toBe(SUB);
+      await vi.waitFor(() => expect(hits.jwks).toBe(before + 4));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('with maxStale 0, a stale set is not used when the refetch fails: 503', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      mode = 'ok';
+      const verify = remote({ cooldownDuration: 50, cacheMaxAge: 100, maxStale: 0 });
+      const token = await mint({ header: { kid: 'k1' } });
+      expect((await verify(token)).payload.sub).toBe(SUB);
+      vi.setSystemTime(Date.now() + 150);
+      mode = 'badJson';
+      await expectUnavailable(verify(token));
+    } finally {
+      mode = 'ok';
+      vi.useRealTimers();
+    }
   });
 
   it('key rotation: a new kid passes after a refetch; a removed kid is invalid_token, not 503', async () => {

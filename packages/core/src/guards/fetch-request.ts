@@ -1,0 +1,51 @@
+/**
+ * The request facts guards need, read from a Fetch API `Request` (Hono,
+ * Next.js route handlers, Bun, Deno, Workers). The type is structural, so the
+ * core needs no DOM or Node typings for it.
+ */
+import { splitCombinedAuthorization } from '../credentials/combined-authorization.js';
+import type { RequestFacts } from '../render.js';
+import type { AuthRequest } from './request.js';
+
+/** What is read from a Fetch `Request` (which matches this shape). */
+export interface FetchRequestLike {
+  readonly method: string;
+  /** Absolute, as the runtime received it: only its path and query are read. */
+  readonly url: string;
+  readonly headers: { get(name: string): string | null; has(name: string): boolean };
+}
+
+/** The request target of an absolute URL (`/path?query`), found without parsing the URL. */
+export function requestTarget(url: string): string {
+  const scheme = url.indexOf('://');
+  if (scheme === -1) return url.startsWith('/') ? url : '/';
+  let at = scheme + 3;
+  while (at < url.length && url.charCodeAt(at) !== 0x2f && url.charCodeAt(at) !== 0x3f) at++;
+  const rest = url.slice(at);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
+
+export function fromFetchRequest(request: FetchRequestLike): AuthRequest {
+  const { method, headers } = request;
+  const authorization = headers.get('authorization');
+  return {
+    method,
+    url: requestTarget(request.url),
+    authorization: authorization === null ? undefined : splitCombinedAuthorization(authorization),
+    contentType: headers.get('content-type') ?? undefined,
+    // A Fetch body is a stream that only the application may consume: the form-body method is not read.
+    body: undefined,
+    preflight: method === 'OPTIONS' && headers.has('access-control-request-method'),
+  };
+}
+
+/** Facts for `render()`: method, target, `Accept` and `Origin`. */
+export function fetchRenderFacts(request: FetchRequestLike): RequestFacts {
+  const { headers } = request;
+  return {
+    method: request.method,
+    url: requestTarget(request.url),
+    accept: headers.get('accept') ?? undefined,
+    origin: headers.get('origin') ?? undefined,
+  };
+}

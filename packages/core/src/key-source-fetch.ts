@@ -1,0 +1,216 @@
+/**
+ * One bounded JWKS fetch for the key source: the global `fetch` with a timeout
+ * that covers the body too, no redirects, the body read as a stream up to a
+ * byte cap, at most `maxKeys` keys, and only public signature keys of the
+ * asymmetric JWS key types kept, each checked by a WebCrypto import. `jku` and
+ * `x5u` are never read, let alone followed. Failures carry a short reason
+ * code, never the response body. Web APIs only: no Buffer, no node:crypto.
+ */
+import type { JWK } from 'jose';
+
+/** The JWS algorithms a key set may serve: asymmetric only, never `none` or HMAC. */
+export const ASYMMETRIC_ALGORITHMS: readonly string[] = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
+const KEY_TYPES = new Set(['RSA', 'EC', 'OKP']);
+/** RFC 7518 §6.2.2 / §6.3.2 / RFC 8037 §2: members only a private key has. */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
+const MAX_RSA_BITS = 16384;
+
+/** Why a key in a fetched set was left out. */
+export type DroppedKeyReason =
+  | 'not_a_key'
+  | 'symmetric_key'
+  | 'key_type'
+  | 'private_key'
+  | 'use'
+  | 'key_ops'
+  | 'algorithm'
+  | 'invalid_key'
+  | 'duplicate_kid';
+
+/**
+ * A key source that cannot give keys right now: the fetch failed or the set is
+ * too old to use. `reason` is a short code (`timeout`, `http_status 500`,
+ * `network`, `invalid_json`, `not_a_jwks`, `too_large`, `too_many_keys`,
+ * `no_usable_keys`). The code is in jose's JWKS family so that `normalize`
+ * reads it as `auth_unavailable` (503) wherever it is thrown.
+ */
+export class KeySourceError extends Error {
+  override readonly name = 'KeySourceError';
+  readonly code = 'ERR_JWKS_UNAVAILABLE';
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`JWKS unavailable: ${reason}`, options);
+  }
+}
+
+export interface FetchLimits {
+  readonly timeoutDuration: number;
+  readonly maxResponseBytes: number;
+  readonly maxKeys: number;
+}
+
+export interface FetchedKeySet {
+  readonly keys: JWK[];
+  /** The provider's `Cache-Control` freshness in ms (`no-store`/`no-cache` count as 0), if it sent one. */
+  readonly maxAge: number | undefined;
+  readonly dropped: Partial<Record<DroppedKeyReason, number>>;
+}
+
+const isTimeout = (error: unknown) => error instanceof Error && error.name === 'TimeoutError';
+const DROPPED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+const droppedConnection = (error: unknown, signal: AbortSignal) =>
+  !signal.aborted && DROPPED.has((error as { cause?: { code?: unknown } } | undefined)?.cause?.code as string);
+
+export async function fetchKeySet(url: URL, limits: FetchLimits): Promise<FetchedKeySet> {
+  const abort = new AbortController();
+  const signal = AbortSignal.any([AbortSignal.timeout(limits.timeoutDuration), abort.signal]);
+  const request = () =>
+    fetch(url, { signal, redirect: 'manual', headers: { accept: 'application/jwk-set+json, application/json' } });
+  let response: Response;
+  try {
+    // Once more on a new connection when a kept-alive one turns out closed by the other side.
+    response = await request().catch((error: unknown) =>
+      droppedConnection(error, signal) ? request() : Promise.reject(error),
+    );
+  } catch (cause) {
+    throw new KeySourceError(isTimeout(cause) ? 'timeout' : 'network', { cause });
+  }
+  try {
+    if (response.status !== 200) throw new KeySourceError(`http_status ${response.status}`);
+    const text = await readCapped(response, limits.maxResponseBytes);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new KeySourceError('invalid_json'); // no cause: V8's message quotes the body
+    }
+    const keys = (json as { keys?: unknown } | null)?.keys;
+    if (typeof json !== 'object' || Array.isArray(json) || !Array.isArray(keys)) throw new KeySourceError('not_a_jwks');
+    if (keys.length > limits.maxKeys) throw new KeySourceError('too_many_keys');
+    const { kept, dropped } = await filterKeys(keys);
+    if (kept.length === 0) throw new KeySourceError('no_usable_keys');
+    return { keys: kept, maxAge: maxAgeOf(response.headers.get('cache-control')), dropped };
+  } catch (error) {
+    abort.abort(); // frees the connection whatever is left of the body
+    if (error instanceof KeySourceError) throw error;
+    throw new KeySourceError(isTimeout(error) ? 'timeout' : 'network', { cause: error });
+  }
+}
+
+/** The body as UTF-8 text, refused as soon as it passes `maxBytes` (declared or read). */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  if (Number(response.headers.get('content-length')) > maxBytes) throw new KeySourceError('too_large');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decode = (chunk?: Uint8Array) => {
+    try {
+      return decoder.decode(chunk, { stream: chunk !== undefined });
+    } catch {
+      throw new KeySourceError('invalid_json'); // not UTF-8
+    }
+  };
+  const reader = response.body?.getReader();
+  let text = '';
+  let total = 0;
+  for (let read = await reader?.read(); read !== undefined && !read.done; read = await reader?.read()) {
+    total += read.value.byteLength;
+    if (total > maxBytes) throw new KeySourceError('too_large');
+    text += decode(read.value);
+  }
+  return text + decode();
+}
+
+/** Public signature keys only; the first of several keys with one `kid` and `kty` wins. */
+async function filterKeys(keys: readonly unknown[]): Promise<{ kept: JWK[]; dropped: FetchedKeySet['dropped'] }> {
+  const kept: JWK[] = [];
+  const dropped: Partial<Record<DroppedKeyReason, number>> = {};
+  const seen = new Set<string>();
+  const reasons = await Promise.all(keys.map(async (key) => rejectReason(key) ?? (await unusable(key as JWK))));
+  keys.forEach((key, index) => {
+    const reason = reasons[index] ?? duplicate(key as JWK, seen);
+    if (reason === undefined) kept.push(key as JWK);
+    else dropped[reason] = (dropped[reason] ?? 0) + 1;
+  });
+  return { kept, dropped };
+}
+
+/**
+ * Imports the key material alone (no `alg`, `use` or `key_ops`) into WebCrypto, which checks it:
+ * an RSA modulus of 2048 to 16384 bits (jose refuses shorter ones; the cap bounds one verification),
+ * an EC point on its curve, an Ed25519 or Ed448 key (X25519 and X448 cannot verify).
+ */
+async function unusable(key: JWK): Promise<DroppedKeyReason | undefined> {
+  const { kty, crv, n, e, x, y } = key;
+  const [algorithm, material] =
+    kty === 'RSA'
+      ? [
+          { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+          { kty, n, e },
+        ]
+      : kty === 'EC'
+        ? [
+            { name: 'ECDSA', namedCurve: crv },
+            { kty, crv, x, y },
+          ]
+        : [{ name: String(crv) }, { kty, crv, x }];
+  try {
+    const imported = await crypto.subtle.importKey('jwk', material, algorithm as never, false, ['verify']);
+    const bits = (imported.algorithm as { modulusLength?: number }).modulusLength;
+    return bits === undefined || (bits >= 2048 && bits <= MAX_RSA_BITS) ? undefined : 'invalid_key';
+  } catch {
+    return 'invalid_key';
+  }
+}
+
+function duplicate(key: JWK, seen: Set<string>): DroppedKeyReason | undefined {
+  if (key.kid === undefined) return undefined;
+  const id = `${key.kty} ${key.kid}`;
+  if (seen.has(id)) return 'duplicate_kid';
+  seen.add(id);
+  return undefined;
+}
+
+function rejectReason(value: unknown): DroppedKeyReason | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not_a_key';
+  const key = value as Record<string, unknown>;
+  if (key.kty === 'oct' || 'k' in key) return 'symmetric_key';
+  if (typeof key.kty !== 'string' || !KEY_TYPES.has(key.kty)) return 'key_type';
+  if (PRIVATE_MEMBERS.some((member) => member in key)) return 'private_key';
+  if (key.use !== undefined && key.use !== 'sig') return 'use';
+  if (key.key_ops !== undefined && !(Array.isArray(key.key_ops) && key.key_ops.includes('verify'))) return 'key_ops';
+  if (key.alg !== undefined && !ASYMMETRIC_ALGORITHMS.includes(key.alg as string)) return 'algorithm';
+  if (key.kid !== undefined && typeof key.kid !== 'string') return 'invalid_key';
+  return undefined;
+}
+
+/**
+ * RFC 9111 §5.2.2.1: `max-age` in seconds, as ms. `no-store` and `no-cache`
+ * (§5.2.2.4, §5.2.2.5) mean "revalidate every time", read as 0 and raised to
+ * the key source's lower bound. `s-maxage` is for shared caches only. A
+ * malformed value is ignored, as if the header said nothing.
+ */
+export function maxAgeOf(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  let maxAge: number | undefined;
+  for (const directive of header.toLowerCase().split(',')) {
+    const [name = '', value = ''] = directive.trim().split('=', 2);
+    if (name === 'no-store' || name === 'no-cache') return 0;
+    if (name === 'max-age' && maxAge === undefined && /^"?\d{1,10}"?$/.test(value)) {
+      maxAge = Number(value.replaceAll('"', '')) * 1000;
+    }
+  }
+  return maxAge;
+}

@@ -1,0 +1,271 @@
+/**
+ * A remote JWKS that survives an identity-provider outage. jose's
+ * `createLocalJWKSet` selects and imports the keys; this module decides when
+ * to fetch and which set to use, where jose's `createRemoteJWKSet` has no
+ * answer: stale-if-error up to `maxStale`, refresh ahead of expiry in the
+ * background, one fetch at a time, failures backed off, health and events.
+ * Time is read from `Date.now()` only (no timers): nothing runs while idle.
+ */
+import { type CryptoKey, createLocalJWKSet, type FlattenedJWSInput, type JWSHeaderParameters } from 'jose';
+import { type DroppedKeyReason, type FetchedKeySet, fetchKeySet, KeySourceError } from './key-source-fetch.js';
+import { createKeySourceLogger } from './key-source-log.js';
+import { fail, validateFunction } from './options.js';
+import { readProperty } from './safe-read.js';
+
+export { type DroppedKeyReason, KeySourceError } from './key-source-fetch.js';
+export { createKeySourceLogger } from './key-source-log.js';
+
+export interface KeySourceOptions {
+  /** How long one fetch may take, body included, in ms. Default 5000. */
+  readonly timeoutDuration?: number;
+  /** Least time between two fetches for unknown `kid`s, and the cap of the failure backoff, in ms. Default 30000. */
+  readonly cooldownDuration?: number;
+  /** Longest freshness of a fetched set in ms; a shorter `Cache-Control: max-age` is honoured. Default 600000. */
+  readonly cacheMaxAge?: number;
+  /** How long past its freshness the last good set is used while refetches fail, in ms. Default 86400000 (24 h). */
+  readonly maxStale?: number;
+  /** Largest JWKS response body, in bytes. Default 524288 (512 KiB). */
+  readonly maxResponseBytes?: number;
+  /** Most keys a JWKS may hold. Default 100. */
+  readonly maxKeys?: number;
+  /** Receives every event, instead of the default log (one stderr line per state change). */
+  readonly onEvent?: ((event: KeySourceEvent) => void) | undefined;
+}
+
+export type KeySourceEvent =
+  | { readonly type: 'fetched'; readonly keys: number; readonly maxAge: number }
+  | { readonly type: 'dropped'; readonly count: number; readonly reasons: Partial<Record<DroppedKeyReason, number>> }
+  | {
+      readonly type: 'failed';
+      readonly reason: string;
+      readonly failures: number;
+      readonly retryIn: number;
+      readonly age?: number;
+    }
+  | { readonly type: 'stale'; readonly age: number; readonly keys: number }
+  | { readonly type: 'expired'; readonly age: number }
+  | { readonly type: 'recovered'; readonly downFor: number; readonly failures: number; readonly keys: number };
+
+export interface KeySourceHealth {
+  /** `ok`: fresh keys, or the provider answered last time; `stale`: refetches fail and the last good set is used past its freshness; `unavailable`: no set can be used. */
+  readonly status: 'ok' | 'stale' | 'unavailable';
+  /** Milliseconds since the set was fetched. */
+  readonly age?: number;
+  /** Keys in the set. */
+  readonly keys?: number;
+  /** Fetches that failed in a row (0 when healthy). */
+  readonly failures: number;
+  /** The last failure's reason code, while failing. */
+  readonly reason?: string;
+}
+
+/** A jose key resolver (for `jwtVerify`, or jwtAuth's `keySource`) with its health. */
+export interface KeySource {
+  /** The key for a JWS header (`kid`, `alg`), as jose's `createRemoteJWKSet` resolves it. */
+  (protectedHeader: JWSHeaderParameters, token?: FlattenedJWSInput): Promise<CryptoKey>;
+  /** The state now, without waiting; starts a background refresh when the set is missing or due. */
+  health(): KeySourceHealth;
+  /** Fetches unless a fetch is in flight or too recent (cooldown, backoff), then resolves to the health. */
+  refresh(): Promise<KeySourceHealth>;
+}
+
+interface KeySet {
+  readonly resolve: ReturnType<typeof createLocalJWKSet>;
+  readonly keys: number;
+  readonly fetchedAt: number;
+  readonly lifetime: number;
+  readonly refreshAt: number;
+}
+
+const OPTIONS = ['timeoutDuration', 'cooldownDuration', 'cacheMaxAge', 'maxStale', 'maxResponseBytes', 'maxKeys'];
+const sources = new WeakSet<object>();
+
+/** Whether `value` was made by `createRemoteKeySource`. */
+export function isKeySource(value: unknown): value is KeySource {
+  return typeof value === 'function' && sources.has(value);
+}
+
+/** One cache for any number of guards: build it once and pass it as `keySource` to every `jwtAuth` that uses it. */
+export function createRemoteKeySource(url: string | URL, options: KeySourceOptions = {}): KeySource {
+  return createKeySource(url, options, '');
+}
+
+/** `prefix` names the options as the caller wrote them (`jwks.` inside jwtAuth). */
+function settings(url: unknown, options: unknown, prefix: string) {
+  const label = prefix ? 'option "jwksUrl"' : 'the JWKS URL';
+  let href: URL;
+  try {
+    href = new URL(String(url));
+  } catch {
+    return fail(`${label} must be an absolute URL`);
+  }
+  if (href.protocol !== 'https:' && href.protocol !== 'http:') fail(`${label} must be an http(s) URL`);
+  if (typeof options !== 'object' || options === null)
+    fail(`option "${prefix.slice(0, -1) || 'options'}" must be an object`);
+  for (const key of Object.keys(options)) {
+    if (key !== 'onEvent' && !OPTIONS.includes(key)) fail(`option "${prefix}${key}" is not known`);
+  }
+  const o = options as Record<string, unknown>;
+  const read = (key: string, fallback: number, integer: boolean, max = Number.MAX_SAFE_INTEGER): number => {
+    const value = o[key] === undefined ? fallback : o[key];
+    const ok = typeof value === 'number' && value >= (integer ? 1 : 0) && value <= max;
+    if (!ok || (integer && !Number.isInteger(value))) {
+      const what = integer
+        ? 'a positive integer'
+        : `a ${max === Infinity ? '' : 'finite '}number of milliseconds, 0 or more`;
+      fail(
+        `option "${prefix}${key}" must be ${what}${integer && max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}`,
+      );
+    }
+    return value as number;
+  };
+  return {
+    href,
+    limits: {
+      timeoutDuration: read('timeoutDuration', 5000, true, 2 ** 31 - 1),
+      maxResponseBytes: read('maxResponseBytes', 512 * 1024, true),
+      maxKeys: read('maxKeys', 100, true),
+    },
+    cooldown: read('cooldownDuration', 30_000, false),
+    cacheMaxAge: read('cacheMaxAge', 600_000, false),
+    maxStale: read('maxStale', 86_400_000, false, Infinity),
+    onEvent:
+      validateFunction<(event: KeySourceEvent) => void>(o.onEvent, `${prefix}onEvent`) ??
+      createKeySourceLogger(href.host),
+  };
+}
+
+export function createKeySource(url: unknown, options: unknown, prefix: string): KeySource {
+  const { href, limits, cooldown, cacheMaxAge, maxStale, onEvent } = settings(url, options, prefix);
+  let current: KeySet | undefined;
+  let inflight: Promise<void> | undefined;
+  let lastAttemptAt = Number.NEGATIVE_INFINITY;
+  let failures = 0;
+  let lastError: KeySourceError | undefined;
+  let retryAt = 0;
+  let downSince = 0;
+  let noted: 'stale' | 'expired' | undefined; // what this outage has announced
+
+  const emit = (event: KeySourceEvent) => {
+    try {
+      onEvent(event);
+    } catch {
+      // A failing event handler must not fail a verification.
+    }
+  };
+  const usable = (now: number) =>
+    current !== undefined && now - current.fetchedAt < current.lifetime + maxStale ? current : undefined;
+  /** No fetch in flight, and past the backoff if the last one failed. */
+  const mayFetch = (now: number) => inflight === undefined && (failures === 0 || now >= retryAt);
+  /** A fetch nobody waits for (refresh ahead): also at most one per cooldown while the provider answers. */
+  const mayFetchAhead = (now: number) => mayFetch(now) && (failures > 0 || now - lastAttemptAt >= cooldown);
+  const unavailable = () => lastError ?? new KeySourceError('no_key_set');
+
+  const succeeded = ({ keys, maxAge, dropped }: FetchedKeySet) => {
+    const now = Date.now();
+    // The provider may ask for a shorter freshness, down to the cooldown, never a longer one than cacheMaxAge.
+    const lifetime = Math.min(Math.max(maxAge ?? cacheMaxAge, Math.min(cooldown, cacheMaxAge)), cacheMaxAge);
+    // Refresh ahead by a quarter of the lifetime: at least one timeout, at most half of it.
+    const ahead = Math.min(lifetime / 2, Math.max(lifetime / 4, limits.timeoutDuration));
+    const resolve = createLocalJWKSet({ keys });
+    current = { resolve, keys: keys.length, fetchedAt: now, lifetime, refreshAt: now + lifetime - ahead };
+    const count = Object.values(dropped).reduce((sum, n) => sum + n, 0);
+    if (count > 0) emit({ type: 'dropped', count, reasons: dropped });
+    emit({ type: 'fetched', keys: keys.length, maxAge: lifetime });
+    if (failures > 0) emit({ type: 'recovered', downFor: now - downSince, failures, keys: keys.length });
+    failures = 0;
+    lastError = undefined;
+    noted = undefined;
+  };
+
+  const failed = (error: unknown) => {
+    const now = Date.now();
+    if (failures === 0) downSince = lastAttemptAt;
+    failures += 1;
+    lastError = error instanceof KeySourceError ? error : new KeySourceError('not_a_jwks', { cause: error });
+    // 1 s, 2 s, 4 s… up to the cooldown: a provider that is down gets one fetch per interval, whatever the traffic.
+    const retryIn = Math.min(cooldown, 1000 * 2 ** Math.min(failures - 1, 20));
+    retryAt = now + retryIn;
+    const age = current && { age: now - current.fetchedAt };
+    emit({ type: 'failed', reason: lastError.reason, failures, retryIn, ...age });
+    announce(now);
+  };
+
+  const fetchNow = (): Promise<void> => {
+    if (inflight !== undefined) return inflight;
+    lastAttemptAt = Date.now();
+    const attempt = fetchKeySet(href, limits)
+      .then(succeeded)
+      .catch(failed)
+      .finally(() => {
+        inflight = undefined;
+      });
+    inflight = attempt;
+    return attempt;
+  };
+
+  /** Once per outage: `stale` when the set is used past its freshness, `expired` when it is past maxStale. */
+  function announce(now: number): void {
+    if (current === undefined || failures === 0 || noted === 'expired') return;
+    const age = now - current.fetchedAt;
+    if (age >= current.lifetime + maxStale) emit({ type: 'expired', age });
+    else if (age < current.lifetime || noted === 'stale') return;
+    else emit({ type: 'stale', age, keys: current.keys });
+    noted = age >= current.lifetime + maxStale ? 'expired' : 'stale';
+  }
+
+  /** The set to verify with. Waits for a fetch only without a usable set, or when it expired and the provider is not known to be down. */
+  function keySet(): KeySet | Promise<KeySet> {
+    const now = Date.now();
+    const set = usable(now);
+    if (set !== undefined && now < set.refreshAt) return set; // the fast path
+    if (set === undefined || (failures === 0 && now - set.fetchedAt >= set.lifetime)) {
+      if (inflight !== undefined || mayFetch(now)) return fetchNow().then(settled);
+    } else if (mayFetchAhead(now)) {
+      void fetchNow();
+    }
+    return settled();
+  }
+  function settled(): KeySet | Promise<KeySet> {
+    const now = Date.now();
+    announce(now);
+    return usable(now) ?? Promise.reject(unavailable());
+  }
+
+  async function getKey(header: JWSHeaderParameters, token?: FlattenedJWSInput): Promise<CryptoKey> {
+    const set = await keySet();
+    try {
+      return await set.resolve(header, token as FlattenedJWSInput);
+    } catch (error) {
+      if (readProperty(error, 'code') !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
+      // An unknown kid: the provider may have a new key. One refetch per cooldown (per backoff while it fails).
+      const now = Date.now();
+      if (inflight === undefined && !(failures > 0 ? mayFetch(now) : now - lastAttemptAt >= cooldown)) {
+        throw failures > 0 ? unavailable() : error;
+      }
+      await fetchNow();
+      if (failures > 0) throw unavailable(); // the key may exist at the provider: 503, never 401
+      return (usable(Date.now()) ?? set).resolve(header, token as FlattenedJWSInput);
+    }
+  }
+
+  const health = (): KeySourceHealth => {
+    const now = Date.now();
+    if ((current === undefined || now >= current.refreshAt) && mayFetchAhead(now)) void fetchNow();
+    const failing = failures > 0 ? { failures, reason: unavailable().reason } : { failures };
+    if (current === undefined) return { status: 'unavailable', ...failing };
+    const age = now - current.fetchedAt;
+    const status = !usable(now) ? 'unavailable' : failures > 0 && age >= current.lifetime ? 'stale' : 'ok';
+    return { status, age, keys: current.keys, ...failing };
+  };
+
+  const refresh = async (): Promise<KeySourceHealth> => {
+    const now = Date.now();
+    if (inflight !== undefined || (current === undefined ? mayFetch(now) : mayFetchAhead(now))) await fetchNow();
+    return health();
+  };
+
+  const source: KeySource = Object.assign(getKey, { health, refresh });
+  sources.add(source);
+  return source;
+}
