@@ -58,7 +58,11 @@ const ADAPTER_VALUES = [
 ];
 
 const surface: Record<string, { file: string; values: string[]; types: string[] }> = {
-  '@auth-errors/core': { file: 'packages/core/dist/index.d.ts', values: ERRORS, types: APP_TYPES },
+  '@auth-errors/core': {
+    file: 'packages/core/dist/index.d.ts',
+    values: [...ERRORS, 'problemSchema'],
+    types: APP_TYPES,
+  },
   '@auth-errors/core/adapter': {
     file: 'packages/core/dist/adapter.d.ts',
     values: [
@@ -91,6 +95,7 @@ const surface: Record<string, { file: string; values: string[]; types: string[] 
       'normalize',
       'problemDetails',
       'problemMediaType',
+      'problemSchema',
       'readAuthorization',
       'renderFacts',
       'scopesOf',

@@ -34,5 +34,6 @@ export type { GuardMiddleware } from './guards/kit.js';
 export type { AuthRequest } from './guards/request.js';
 export type { JwtVerifierOptions } from './jwt.js';
 export type { ProblemDetails } from './problem.js';
+export { problemSchema } from './problem-schema.js';
 export type { AuthErrorEvent } from './render.js';
 export type { ResourceMetadataOptions } from './resource-metadata.js';
