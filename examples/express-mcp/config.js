@@ -1,0 +1,101 @@
+// Configuration from the environment, checked before anything starts.
+//
+// The MCP endpoint's URL is its identity: it is the RFC 9728 `resource`, and
+// the audience every token must carry (RFC 8707). It is PUBLIC_URL + "/mcp",
+// or http://HOST:PORT/mcp on a loopback HOST. Behind a proxy the server cannot
+// know the URL clients use, so any other HOST needs PUBLIC_URL.
+//
+// Demo mode (an in-memory authorization server minting tokens) runs only when
+// asked for with DEMO=1, and never with NODE_ENV=production: a missing or
+// misspelt variable must stop the server, not leave a copied example minting
+// tokens. An empty variable counts as unset. Every error names the variable.
+
+/** A configuration mistake: the message names the variable; server.js prints it without a stack trace. */
+export class ConfigError extends Error {
+  name = 'ConfigError';
+}
+
+const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
+
+/** The variable's value, or undefined when it is unset or blank. */
+function read(env, name) {
+  const value = env[name];
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/** @returns {never} */
+function fail(message) {
+  throw new ConfigError(message);
+}
+
+function absoluteUrl(env, name) {
+  const value = read(env, name);
+  if (value === undefined) return undefined;
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    fail(`${name} must be an absolute http(s) URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(`${name} must be an absolute http(s) URL`);
+  return url;
+}
+
+/** PUBLIC_URL as new URL() writes it, without its trailing slash: "/mcp" is appended to it. */
+function publicUrl(env) {
+  const url = absoluteUrl(env, 'PUBLIC_URL');
+  if (url === undefined) return undefined;
+  if (url.search !== '' || url.hash !== '') fail('PUBLIC_URL must have no query or fragment');
+  if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+    fail('PUBLIC_URL must be an https URL (http only for localhost)');
+  }
+  return url.href.replace(/\/$/, '');
+}
+
+function demoRequested(env) {
+  const demo = read(env, 'DEMO');
+  if (demo === undefined || demo === '0') return false;
+  if (demo !== '1') fail('DEMO must be 1 (demo mode) or unset');
+  if (read(env, 'NODE_ENV') === 'production') {
+    fail('DEMO=1 is refused with NODE_ENV=production: demo mode mints tokens that this server accepts');
+  }
+  if (read(env, 'JWKS_URL') !== undefined) fail('DEMO=1 and JWKS_URL are both set: unset one of them');
+  return true;
+}
+
+/**
+ * @typedef {{ demo: true, host: string, publicUrl: string | undefined }
+ *   | { demo: false, host: string, publicUrl: string | undefined, jwksUrl: string, issuer: string }} Config
+ */
+
+/**
+ * @param {Record<string, string | undefined>} [env]
+ * @returns {Config}
+ */
+export function configFromEnv(env = process.env) {
+  const host = read(env, 'HOST') ?? '127.0.0.1';
+  const url = publicUrl(env);
+  if (url === undefined && !LOOPBACK.includes(host)) {
+    fail(
+      `PUBLIC_URL is not set: with HOST=${host} clients reach this server at a URL it cannot know; set PUBLIC_URL to it (https), e.g. https://mcp.example.com`,
+    );
+  }
+  if (demoRequested(env)) return { demo: true, host, publicUrl: url };
+  const jwksUrl = absoluteUrl(env, 'JWKS_URL');
+  if (jwksUrl === undefined) {
+    fail(
+      "JWKS_URL is not set: set it to your authorization server's JWKS URL (and JWT_ISSUER), or set DEMO=1 to try the example with its demo authorization server",
+    );
+  }
+  const issuer =
+    read(env, 'JWT_ISSUER') ??
+    fail('JWT_ISSUER is not set: set it to the exact "iss" of your tokens, the issuer of your authorization server');
+  return { demo: false, host, publicUrl: url, jwksUrl: jwksUrl.href, issuer };
+}
+
+/** The server's base URL: PUBLIC_URL, or the address it listens on (a loopback one, checked above). */
+export function baseUrl(config, port) {
+  if (config.publicUrl !== undefined) return config.publicUrl;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${port}`;
+}

@@ -1,0 +1,76 @@
+/**
+ * Configuration fails closed: demo mode only with DEMO=1 and never in
+ * production; no guessed public URL on a non-loopback HOST; every mistake
+ * stops the start with an error naming the variable to fix.
+ */
+import { describe, expect, it } from 'vitest';
+import { baseUrl, configFromEnv } from '../config.js';
+import { CLEAN_ENV } from './mcp.js';
+import { runUntilExit } from './support.js';
+
+const AS = { JWKS_URL: 'https://as.example/jwks.json', JWT_ISSUER: 'https://as.example' };
+
+describe('configFromEnv', () => {
+  it('reads the authorization server from JWKS_URL and JWT_ISSUER; the base URL is the loopback address', () => {
+    const config = configFromEnv(AS);
+    expect(config).toEqual({
+      demo: false,
+      host: '127.0.0.1',
+      publicUrl: undefined,
+      jwksUrl: AS.JWKS_URL,
+      issuer: AS.JWT_ISSUER,
+    });
+    expect(baseUrl(config, 3000)).toBe('http://127.0.0.1:3000');
+    expect(baseUrl(configFromEnv({ ...AS, HOST: '::1' }), 3000)).toBe('http://[::1]:3000');
+  });
+
+  it('PUBLIC_URL, normalized without its trailing slash, is the base URL whatever HOST is', () => {
+    const config = configFromEnv({ ...AS, HOST: '0.0.0.0', PUBLIC_URL: 'https://MCP.example.com/tools/' });
+    expect(baseUrl(config, 3000)).toBe('https://mcp.example.com/tools');
+  });
+
+  it('refuses a HOST other than loopback without PUBLIC_URL, naming PUBLIC_URL', () => {
+    expect(() => configFromEnv({ ...AS, HOST: '0.0.0.0' })).toThrow(/^PUBLIC_URL is not set: with HOST=0\.0\.0\.0/);
+  });
+
+  it.each([
+    ['mcp.example.com', 'PUBLIC_URL must be an absolute http(s) URL'],
+    ['ftp://mcp.example.com', 'PUBLIC_URL must be an absolute http(s) URL'],
+    ['http://mcp.example.com', 'PUBLIC_URL must be an https URL (http only for localhost)'],
+    ['https://mcp.example.com/?a=1', 'PUBLIC_URL must have no query or fragment'],
+  ])('refuses PUBLIC_URL=%s', (value, message) => {
+    expect(() => configFromEnv({ ...AS, PUBLIC_URL: value })).toThrow(message);
+  });
+
+  it('needs JWKS_URL and JWT_ISSUER outside demo mode, and names them', () => {
+    expect(() => configFromEnv({})).toThrow(/^JWKS_URL is not set/);
+    expect(() => configFromEnv({ JWKS_URL: ' ', JWT_ISSUER: AS.JWT_ISSUER })).toThrow(/^JWKS_URL is not set/);
+    expect(() => configFromEnv({ JWKS_URL: AS.JWKS_URL })).toThrow(/^JWT_ISSUER is not set/);
+    expect(() => configFromEnv({ ...AS, JWKS_URL: 'file:///jwks.json' })).toThrow(
+      'JWKS_URL must be an absolute http(s) URL',
+    );
+  });
+
+  it('demo mode only with DEMO=1, never in production, never with JWKS_URL', () => {
+    expect(configFromEnv({ DEMO: '1' })).toEqual({ demo: true, host: '127.0.0.1', publicUrl: undefined });
+    expect(() => configFromEnv({ DEMO: 'yes' })).toThrow('DEMO must be 1 (demo mode) or unset');
+    expect(() => configFromEnv({ DEMO: '1', NODE_ENV: 'production' })).toThrow(
+      /^DEMO=1 is refused with NODE_ENV=production/,
+    );
+    expect(() => configFromEnv({ ...AS, DEMO: '1' })).toThrow('DEMO=1 and JWKS_URL are both set: unset one of them');
+  });
+});
+
+describe('node server.js refuses to start, with the message and exit code 1', () => {
+  it.each([
+    [{}, 'Cannot start: JWKS_URL is not set'],
+    [{ DEMO: '1', NODE_ENV: 'production' }, 'Cannot start: DEMO=1 is refused with NODE_ENV=production'],
+    [{ DEMO: '1', HOST: '0.0.0.0' }, 'Cannot start: PUBLIC_URL is not set'],
+  ])('%j', async (env, message) => {
+    const exited = await runUntilExit({ ...CLEAN_ENV, ...env });
+    expect(exited.code).toBe(1);
+    expect(exited.stdout).toBe('');
+    expect(exited.stderr.startsWith(message)).toBe(true);
+    expect(exited.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});

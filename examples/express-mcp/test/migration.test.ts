@@ -1,0 +1,121 @@
+/**
+ * "From the MCP SDK's requireBearerAuth" (the repository README): the same
+ * requests against the SDK's middleware (1.32) with a typical jose verifier,
+ * and against jwtAuth + authErrors, so that what the README says changes for
+ * clients is what these two really send.
+ */
+
+import { authErrors, jwtAuth, requireScopes } from '@auth-errors/express';
+import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
+import express from 'express';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPortUrl, ISSUER, startJwks } from './jwks.js';
+import { type Served, send, serve } from './support.js';
+
+const RESOURCE = 'https://mcp.example.com/mcp';
+const METADATA = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';
+
+/** Before: the SDK's middleware, with the verifier MCP servers usually write around jose. */
+function withSdk(jwksUrl: string) {
+  const keys = createRemoteJWKSet(new URL(jwksUrl));
+  const verifier = {
+    async verifyAccessToken(token: string) {
+      const { payload } = await jwtVerify(token, keys, { issuer: ISSUER, audience: RESOURCE });
+      const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+      return { token, clientId: String(payload.client_id), scopes, expiresAt: payload.exp };
+    },
+  };
+  const app = express();
+  const write = requireBearerAuth({ verifier, requiredScopes: ['orders:write'], resourceMetadataUrl: METADATA });
+  app.post('/mcp', write, (_req, res) => res.json({ ok: true }));
+  return app;
+}
+
+/** After: jwtAuth + requireScopes, and authErrors after the routes. */
+function withAuthErrors(jwksUrl: string) {
+  const app = express();
+  const bearer = jwtAuth({ jwksUrl, issuer: ISSUER, audience: RESOURCE, challengeScope: ['orders:read'] });
+  app.post('/mcp', bearer, requireScopes('orders:write'), (_req, res) => res.json({ ok: true }));
+  app.use(authErrors({ realm: 'orders', resourceMetadata: METADATA }));
+  return app;
+}
+
+describe('from requireBearerAuth to jwtAuth: what clients see', () => {
+  let jwks: Awaited<ReturnType<typeof startJwks>>;
+  let sdk: Served;
+  let ours: Served;
+  let sdkDown: Served;
+  let oursDown: Served;
+  beforeAll(async () => {
+    jwks = await startJwks();
+    const down = await closedPortUrl();
+    [sdk, ours, sdkDown, oursDown] = await Promise.all([
+      serve(withSdk(jwks.url)),
+      serve(withAuthErrors(jwks.url)),
+      serve(withSdk(down)),
+      serve(withAuthErrors(down)),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([sdk, ours, sdkDown, oursDown].map((s) => s?.close()));
+    await jwks?.close();
+  });
+  const post = (server: Served, token?: string) =>
+    send(`${server.url}/mcp`, { method: 'POST', headers: token ? { authorization: token } : {} });
+
+  it('no credentials: invalid_token before; a challenge without error information after (RFC 6750 §3.1)', async () => {
+    const [was, is] = [await post(sdk), await post(ours)];
+    expect([was.status, was.challenges]).toEqual([
+      401,
+      [
+        `Bearer error="invalid_token", error_description="Missing Authorization header", scope="orders:write", resource_metadata="${METADATA}"`,
+      ],
+    ]);
+    expect(was.body).toEqual({ error: 'invalid_token', error_description: 'Missing Authorization header' });
+    expect([is.status, is.challenges]).toEqual([
+      401,
+      [`Bearer realm="orders", scope="orders:read", resource_metadata="${METADATA}"`],
+    ]);
+    expect(is.body).toMatchObject({ code: 'credentials_required' });
+  });
+
+  it('an expired token: 500 before (jose error thrown as is); 401 invalid_token after, so the client re-authorizes', async () => {
+    const expired = `Bearer ${await jwks.sign({ aud: RESOURCE, scope: 'orders:write' }, { exp: Math.floor(Date.now() / 1000) - 600 })}`;
+    const [was, is] = [await post(sdk, expired), await post(ours, expired)];
+    expect([was.status, was.challenges, was.body]).toEqual([
+      500,
+      [],
+      { error: 'server_error', error_description: 'Internal Server Error' },
+    ]);
+    expect([is.status, is.body]).toEqual([401, expect.objectContaining({ code: 'invalid_token' })]);
+  });
+
+  it('the authorization server unreachable: 500 before; 503 with Retry-After after, and the token is kept', async () => {
+    const token = `Bearer ${await jwks.sign({ aud: RESOURCE, scope: 'orders:write' })}`;
+    const [was, is] = [await post(sdkDown, token), await post(oursDown, token)];
+    expect(was.status).toBe(500);
+    expect([is.status, is.headers['retry-after'], is.challenges]).toEqual([503, '5', []]);
+  });
+
+  it('Basic credentials: invalid_token before; credentials_required after (an unsupported scheme is no credentials)', async () => {
+    const basic = `Basic ${Buffer.from('a:b').toString('base64')}`;
+    expect((await post(sdk, basic)).body).toMatchObject({ error: 'invalid_token' });
+    expect((await post(ours, basic)).body).toMatchObject({ code: 'credentials_required' });
+  });
+
+  it('a missing scope: 403 insufficient_scope in both, with the realm and a problem body after', async () => {
+    const reader = `Bearer ${await jwks.sign({ aud: RESOURCE, scope: 'orders:read' })}`;
+    const [was, is] = [await post(sdk, reader), await post(ours, reader)];
+    expect([was.status, was.challenges]).toEqual([
+      403,
+      [
+        `Bearer error="insufficient_scope", error_description="Insufficient scope", scope="orders:write", resource_metadata="${METADATA}"`,
+      ],
+    ]);
+    expect([is.status, is.challenges]).toEqual([
+      403,
+      [`Bearer realm="orders", error="insufficient_scope", scope="orders:write", resource_metadata="${METADATA}"`],
+    ]);
+  });
+});
