@@ -137,6 +137,11 @@ const surface: Record<string, { file: string; values: string[]; types: string[] 
     values: [...ERRORS, ...ADAPTER_VALUES],
     types: [...APP_TYPES, 'AuthContext', 'AuthErrorsOptions'],
   },
+  '@auth-errors/fastify': {
+    file: 'packages/fastify/dist/index.d.ts',
+    values: [...ERRORS, ...ADAPTER_VALUES, 'problemSchema'],
+    types: [...APP_TYPES, 'AuthErrorsOptions', 'AuthHook'],
+  },
 };
 
 const sorted = (names: Iterable<string>) => [...names].sort((a, b) => a.localeCompare(b));
@@ -184,7 +189,7 @@ describe('public surface', () => {
       'successHeaders',
       'createRenderer',
     ];
-    for (const adapter of ['@auth-errors/express', '@auth-errors/koa']) {
+    for (const adapter of ['@auth-errors/express', '@auth-errors/koa', '@auth-errors/fastify']) {
       const names = surface[adapter]?.values ?? [];
       expect(names.filter((name) => plumbing.includes(name))).toEqual([]);
     }

@@ -11,7 +11,13 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './support/examples.js';
 
-const READMES = ['README.md', 'packages/core/README.md', 'packages/express/README.md', 'packages/koa/README.md'];
+const READMES = [
+  'README.md',
+  'packages/core/README.md',
+  'packages/express/README.md',
+  'packages/koa/README.md',
+  'packages/fastify/README.md',
+];
 
 interface Snippet {
   readonly readme: string;

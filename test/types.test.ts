@@ -46,7 +46,7 @@ function diagnosticsOf(configName: string): string[] {
 }
 
 describe('type tests', () => {
-  it('Express, and a program using express-oauth2-jwt-bearer too, compile with skipLibCheck: false', () => {
+  it('Express, Fastify, and a program using express-oauth2-jwt-bearer too, compile with skipLibCheck: false', () => {
     expect(diagnosticsOf('tsconfig.json')).toEqual([]);
   });
 

@@ -1,0 +1,135 @@
+/**
+ * @auth-errors/fastify: the Fastify 5 adapter. Guards are hooks that answer
+ * their own failures; `app.register(authErrors, options)` gives every route
+ * declared after it in its scope an error handler that renders auth failures
+ * and hands every other error, untouched, to the scope's own error handler.
+ * It never calls `setErrorHandler`: that slot stays the application's.
+ */
+import * as core from '@auth-errors/core/adapter';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+
+export type * from '@auth-errors/core';
+export {
+  AuthError,
+  authUnavailable,
+  credentialsRequired,
+  forbidden,
+  insufficientScope,
+  insufficientUserAuthentication,
+  invalidCredentials,
+  invalidRequest,
+  invalidToken,
+  problemSchema,
+  safeEqual,
+} from '@auth-errors/core';
+
+/** `extensions`, when a function, receives Fastify's `request`. */
+export type AuthErrorsOptions = core.RenderOptions<FastifyRequest>;
+
+/** A guard or check: an `onRequest` hook (before the body is parsed), or `preValidation`/`preHandler`. */
+export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+type ErrorHandler = NonNullable<RouteOptions['errorHandler']>;
+type Render = core.Renderer<FastifyRequest>;
+
+/** Where a scope keeps its renderer, for the guards of every route in it (the request's `server`). */
+const RENDERER = Symbol('auth-errors.renderer');
+
+/** Writes what the core returned, as it is. */
+function write(reply: FastifyReply, response: core.RenderedResponse): FastifyReply {
+  reply.code(response.status);
+  for (const name of response.remove) reply.removeHeader(name);
+  for (const [name, value] of Object.entries(response.headers)) reply.header(name, value);
+  appendTo(reply, 'vary', response.vary);
+  appendTo(reply, 'access-control-expose-headers', response.expose);
+  // A Buffer: Fastify appends "; charset=utf-8" to a JSON media type sent as a string, and runs no
+  // serializer or response schema on a Buffer, so a route's 4xx schema never strips a member.
+  return reply.send(reply.request.method === 'HEAD' ? headPayload(response) : Buffer.from(response.body));
+}
+
+/**
+ * HEAD gets no body from the core. Fastify's automatic HEAD route sets Content-Length from the
+ * payload it is given, then drops it (as Node does for every HEAD response): a payload of the
+ * announced length keeps Content-Length that of the GET response (RFC 9110 §9.3.2).
+ */
+function headPayload(response: core.RenderedResponse): Buffer {
+  return Buffer.alloc(Number(response.headers['content-length'] ?? 0));
+}
+
+/** Adds `names` to a list header, keeping what a CORS layer or the route put there. */
+function appendTo(reply: FastifyReply, header: string, names: readonly string[]): void {
+  if (names.length > 0) reply.header(header, core.appendToList(reply.getHeader(header), names));
+}
+
+function facts(request: FastifyRequest): core.RequestFacts {
+  return core.renderFacts(request.raw, request.url);
+}
+
+/**
+ * Renders `error` when it is an auth failure; otherwise rethrows it, so the
+ * route's error handler passes it on. Without `authErrors` in scope a guard's
+ * AuthError is thrown too: Fastify's default handler still sends its status and challenge.
+ */
+function answer(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  const render = (request.server as { [RENDERER]?: Render })[RENDERER];
+  const response = render?.(error, facts(request), request);
+  if (response === undefined) throw error;
+  return write(reply, response);
+}
+
+/** Auth failures first; then the route's own handler, if any; else the scope's handler receives the very value thrown. */
+function routeErrorHandler(render: Render, own: ErrorHandler | undefined): ErrorHandler {
+  return function (error, request, reply) {
+    const response = render(error, facts(request), request);
+    if (response !== undefined) return write(reply, response);
+    // A rejection, not a throw: Fastify treats a rejected value as an error even when it is not an Error.
+    return own === undefined ? Promise.reject(error) : own.call(this, error, request, reply);
+  };
+}
+
+async function plugin(fastify: Parameters<FastifyPluginAsync>[0], options: AuthErrorsOptions): Promise<void> {
+  const render: Render = core.createRenderer<FastifyRequest>(options);
+  fastify.decorate(RENDERER, render);
+  fastify.addHook('onRoute', (route) => {
+    route.errorHandler = routeErrorHandler(render, route.errorHandler);
+  });
+}
+
+/**
+ * `await app.register(authErrors, options)` before the routes it covers:
+ * errors thrown by their handlers and hooks (ours, http-errors 401/403, jose,
+ * Boom…) become problem responses; anything else reaches your error handler as thrown.
+ */
+export const authErrors = fastifyPlugin(plugin, { fastify: '5.x', name: '@auth-errors/fastify' });
+
+function authRequest(request: FastifyRequest): core.AuthRequest {
+  return core.fromNodeRequest(request.raw, { url: request.url, body: request.body });
+}
+
+export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp, resourceMetadata, authOf } =
+  core.createGuardKit<AuthHook, FastifyRequest>({
+    fromGuard: (guard) => async (request, reply) => {
+      let auth: core.AuthInfo | undefined;
+      try {
+        auth = await guard(authRequest(request));
+      } catch (error) {
+        return answer(request, reply, error);
+      }
+      if (auth === undefined) return;
+      core.storeAuth(request, auth, guard);
+      for (const [name, value] of core.successHeaders(auth)) reply.header(name, value);
+    },
+    fromCheck: (check) => async (request, reply) => {
+      try {
+        await check(core.storedAuth(request), authRequest(request));
+      } catch (error) {
+        return answer(request, reply, error);
+      }
+    },
+    fromResponder: (respond) => async (request, reply) => {
+      const response = respond(facts(request));
+      if (response !== undefined) return write(reply, response);
+    },
+    authTarget: (request) => request,
+  });
