@@ -1,0 +1,44 @@
+import { authErrors } from '@auth-errors/fetch';
+import { Hono } from 'hono';
+import { configFromEnv } from './config.js';
+import { createDemoIssuer } from './demo-issuer.js';
+
+/** A gate as Hono middleware: the problem Response it returns ends the request; undefined lets it go on. */
+const gate = (check) => async (c, next) => (await check(c.req.raw)) ?? next();
+
+export async function createApp(config = configFromEnv()) {
+  const app = new Hono();
+  const demo = config.demo ? await createDemoIssuer(config) : undefined;
+  const auth = authErrors({ realm: 'orders' });
+  const bearer = auth.jwtAuth({
+    ...(demo ? { key: demo.publicKey } : { jwksUrl: config.jwksUrl, jwks: config.jwks }),
+    issuer: config.issuer,
+    audience: config.audience,
+    algorithms: ['ES256', 'RS256'],
+    typ: ['at+jwt', 'JWT'],
+  });
+  const orders = [];
+
+  app.get('/public', (c) => c.json({ message: 'Anyone can read this.' }));
+  app.get('/orders', gate(bearer), gate(auth.requireScopes('orders:read')), (c) => c.json(orders));
+  app.post('/orders', gate(bearer), gate(auth.requireScopes('orders:write')), async (c) => {
+    const body = await c.req.json().catch(() => ({}));
+    const order = {
+      id: orders.length + 1,
+      item: String(body?.item ?? 'unnamed'),
+      owner: bearer.auth(c.req.raw).claims.sub,
+    };
+    orders.push(order);
+    return c.json(order, 201);
+  });
+  if (demo) app.get('/demo/token', async (c) => c.json(await demo.mint(c.req.query('scope') ?? 'orders:read')));
+
+  // Auth failures thrown anywhere (our factories, jose, http-errors) become problems; anything else is a plain 500.
+  app.onError((error, c) => {
+    const problem = auth.renderError(error, c.req.raw);
+    if (problem) return problem;
+    console.error(error);
+    return c.text('Internal Server Error', 500);
+  });
+  return app;
+}
