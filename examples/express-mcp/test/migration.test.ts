@@ -6,6 +6,7 @@
  */
 
 import { authErrors, jwtAuth, requireScopes } from '@auth-errors/express';
+import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
 import express from 'express';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
@@ -16,12 +17,23 @@ import { type Served, send, serve } from './support.js';
 const RESOURCE = 'https://mcp.example.com/mcp';
 const METADATA = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';
 
-/** Before: the SDK's middleware, with the verifier MCP servers usually write around jose. */
-function withSdk(jwksUrl: string) {
+/**
+ * Before: the SDK's middleware, with the verifier MCP servers usually write
+ * around jose: jose's errors thrown as they are, or (`wrap`) turned into the
+ * SDK's InvalidTokenError with jose's message.
+ */
+function withSdk(jwksUrl: string, wrap = false) {
   const keys = createRemoteJWKSet(new URL(jwksUrl));
+  const verify = async (token: string) => {
+    try {
+      return await jwtVerify(token, keys, { issuer: ISSUER, audience: RESOURCE });
+    } catch (error) {
+      throw wrap ? new InvalidTokenError((error as Error).message) : error;
+    }
+  };
   const verifier = {
     async verifyAccessToken(token: string) {
-      const { payload } = await jwtVerify(token, keys, { issuer: ISSUER, audience: RESOURCE });
+      const { payload } = await verify(token);
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
       return { token, clientId: String(payload.client_id), scopes, expiresAt: payload.exp };
     },
@@ -47,18 +59,20 @@ describe('from requireBearerAuth to jwtAuth: what clients see', () => {
   let ours: Served;
   let sdkDown: Served;
   let oursDown: Served;
+  let sdkWrapped: Served;
   beforeAll(async () => {
     jwks = await startJwks();
     const down = await closedPortUrl();
-    [sdk, ours, sdkDown, oursDown] = await Promise.all([
+    [sdk, ours, sdkDown, oursDown, sdkWrapped] = await Promise.all([
       serve(withSdk(jwks.url)),
       serve(withAuthErrors(jwks.url)),
       serve(withSdk(down)),
       serve(withAuthErrors(down)),
+      serve(withSdk(jwks.url, true)),
     ]);
   });
   afterAll(async () => {
-    await Promise.all([sdk, ours, sdkDown, oursDown].map((s) => s?.close()));
+    await Promise.all([sdk, ours, sdkDown, oursDown, sdkWrapped].map((s) => s?.close()));
     await jwks?.close();
   });
   const post = (server: Served, token?: string) =>
@@ -117,5 +131,14 @@ describe('from requireBearerAuth to jwtAuth: what clients see', () => {
       403,
       [`Bearer realm="orders", error="insufficient_scope", scope="orders:write", resource_metadata="${METADATA}"`],
     ]);
+  });
+
+  it('a verifier message: copied into the header unescaped before (a quote breaks the challenge); a fixed text after', async () => {
+    const other = `Bearer ${await jwks.sign({ aud: 'https://other.example/mcp', scope: 'orders:write' })}`;
+    const was = await post(sdkWrapped, other);
+    expect(was.status).toBe(401);
+    expect(was.challenges[0]).toContain('error_description="unexpected "aud" claim value"');
+    const is = await post(ours, other);
+    expect(is.challenges[0]).toContain('error_description="The access token is not intended for this resource"');
   });
 });
