@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, repoRoot, startListening } from './support/examples.js';
 
 const run = promisify(execFile);
-const EXAMPLES = ['express-basic', 'koa-basic', 'express-jwt', 'koa-jwt', 'hono-jwt'];
+const EXAMPLES = ['express-basic', 'koa-basic', 'express-jwt', 'koa-jwt', 'hono-jwt', 'fastify-jwt'];
 const COPIED_LIST = process.env.COPIED_EXAMPLES || 'express-jwt,koa-basic';
 const COPIED = COPIED_LIST === 'all' ? EXAMPLES : COPIED_LIST.split(',');
 const ADAPTER: Record<string, string> = {
@@ -29,6 +29,7 @@ const ADAPTER: Record<string, string> = {
   'express-jwt': 'express',
   'koa-jwt': 'koa',
   'hono-jwt': 'fetch',
+  'fastify-jwt': 'fastify',
 };
 
 /** Runs npm in `cwd`; on failure the error carries everything npm printed. */
@@ -80,7 +81,7 @@ describe('each example, as a user copies it', () => {
         '--json',
         '--pack-destination',
         workdir,
-        ...['core', 'express', 'koa', 'fetch'].map((p) => `./packages/${p}`),
+        ...['core', 'express', 'koa', 'fetch', 'fastify'].map((p) => `./packages/${p}`),
       ],
       repoRoot,
     );
@@ -116,7 +117,7 @@ describe('each example, as a user copies it', () => {
     const copies = (file: string, names: string[]) =>
       new Set(names.map((name) => readFileSync(join(repoRoot, 'examples', name, 'test', file), 'utf8')));
     expect(copies('support.ts', EXAMPLES).size).toBe(1);
-    expect(copies('jwks.ts', ['express-jwt', 'koa-jwt', 'hono-jwt']).size).toBe(1);
+    expect(copies('jwks.ts', ['express-jwt', 'koa-jwt', 'hono-jwt', 'fastify-jwt']).size).toBe(1);
   });
 
   for (const name of COPIED) {

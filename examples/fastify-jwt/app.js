@@ -1,0 +1,35 @@
+import { authErrors, jwtAuth, requireScopes } from '@auth-errors/fastify';
+import Fastify from 'fastify';
+import { configFromEnv } from './config.js';
+import { createDemoIssuer } from './demo-issuer.js';
+
+export async function createApp(config = configFromEnv()) {
+  const app = Fastify();
+  // Awaited, before the routes: it covers every route declared after it, and leaves setErrorHandler to you.
+  await app.register(authErrors, { realm: 'orders' });
+  const demo = config.demo ? await createDemoIssuer(config) : undefined;
+  const bearer = jwtAuth({
+    ...(demo ? { key: demo.publicKey } : { jwksUrl: config.jwksUrl, jwks: config.jwks }),
+    issuer: config.issuer,
+    audience: config.audience,
+    algorithms: ['ES256', 'RS256'],
+    typ: ['at+jwt', 'JWT'],
+  });
+  const orders = [];
+
+  app.get('/public', async () => ({ message: 'Anyone can read this.' }));
+  // onRequest: a request without the right token is refused before its body is read.
+  app.get('/orders', { onRequest: [bearer, requireScopes('orders:read')] }, async () => orders);
+  app.post('/orders', { onRequest: [bearer, requireScopes('orders:write')] }, async (request, reply) => {
+    const order = {
+      id: orders.length + 1,
+      item: String(request.body?.item ?? 'unnamed'),
+      owner: bearer.auth(request).claims.sub,
+    };
+    orders.push(order);
+    return reply.code(201).send(order);
+  });
+  if (demo) app.get('/demo/token', async (request) => demo.mint(request.query.scope ?? 'orders:read'));
+
+  return app;
+}

@@ -1,0 +1,92 @@
+// Configuration from the environment, checked before anything starts.
+//
+// Demo mode (an in-memory key pair, and GET /demo/token minting tokens) runs
+// only when asked for with DEMO=1, and never with NODE_ENV=production: a
+// missing or misspelt variable must stop the server, not leave a copied
+// example minting tokens. An empty variable counts as unset. Every error
+// names the environment variable to fix.
+export const DEMO_ISSUER = 'https://issuer.demo.invalid';
+export const DEMO_AUDIENCE = 'https://orders.demo.invalid';
+
+/** A configuration mistake: the message names the variable; server.js prints it without a stack trace. */
+export class ConfigError extends Error {
+  name = 'ConfigError';
+}
+
+/** The variable's value, or undefined when it is unset or blank. */
+function read(env, name) {
+  const value = env[name];
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+function required(env, name, why) {
+  return read(env, name) ?? fail(`${name} is not set: ${why}`);
+}
+
+/** @returns {never} */
+function fail(message) {
+  throw new ConfigError(message);
+}
+
+function httpUrl(env, name) {
+  const value = required(
+    env,
+    name,
+    "set it to your identity provider's JWKS URL (and JWT_ISSUER, JWT_AUDIENCE), or set DEMO=1 to try the example with in-memory keys",
+  );
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    fail(`${name} must be an absolute http(s) URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(`${name} must be an absolute http(s) URL`);
+  return value;
+}
+
+/** Optional whole seconds, as the milliseconds jwtAuth's `jwks` options take. */
+function seconds(env, name) {
+  const value = read(env, name);
+  if (value === undefined) return undefined;
+  const ms = Number(value.trim()) * 1000;
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(ms)) {
+    fail(`${name} must be a whole number of seconds (0 or more)`);
+  }
+  return ms;
+}
+
+function demoRequested(env) {
+  const demo = read(env, 'DEMO');
+  if (demo === undefined || demo === '0') return false;
+  if (demo !== '1') fail('DEMO must be 1 (demo mode) or unset');
+  if (read(env, 'NODE_ENV') === 'production') {
+    fail('DEMO=1 is refused with NODE_ENV=production: demo mode mints tokens that this server accepts');
+  }
+  if (read(env, 'JWKS_URL') !== undefined) fail('DEMO=1 and JWKS_URL are both set: unset one of them');
+  return true;
+}
+
+/**
+ * @typedef {{ demo: true, issuer: string, audience: string }
+ *   | { demo: false, jwksUrl: string, issuer: string, audience: string, jwks: { cacheMaxAge?: number, maxStale?: number } }} Config
+ */
+
+/**
+ * @param {Record<string, string | undefined>} [env]
+ * @returns {Config}
+ */
+export function configFromEnv(env = process.env) {
+  const cacheMaxAge = seconds(env, 'JWKS_CACHE_MAX_AGE');
+  const maxStale = seconds(env, 'JWKS_MAX_STALE');
+  // Demo tokens are for the demo issuer and audience only, whatever JWT_ISSUER and JWT_AUDIENCE say.
+  if (demoRequested(env)) return { demo: true, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE };
+  const jwksUrl = httpUrl(env, 'JWKS_URL');
+  const issuer = required(env, 'JWT_ISSUER', 'set it to the exact "iss" of your tokens');
+  const audience = required(env, 'JWT_AUDIENCE', 'set it to this API\'s identifier, as in the tokens\' "aud"');
+  // Only what was set: the key source's own defaults apply to the rest.
+  const jwks = {
+    ...(cacheMaxAge === undefined ? {} : { cacheMaxAge }),
+    ...(maxStale === undefined ? {} : { maxStale }),
+  };
+  return { demo: false, jwksUrl, issuer, audience, jwks };
+}
