@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { baseUrl, configFromEnv } from '../config.js';
-import { CLEAN_ENV } from './mcp.js';
 import { runUntilExit } from './support.js';
 
 const AS = { JWKS_URL: 'https://as.example/jwks.json', JWT_ISSUER: 'https://as.example' };
@@ -67,7 +66,7 @@ describe('node server.js refuses to start, with the message and exit code 1', ()
     [{ DEMO: '1', NODE_ENV: 'production' }, 'Cannot start: DEMO=1 is refused with NODE_ENV=production'],
     [{ DEMO: '1', HOST: '0.0.0.0' }, 'Cannot start: PUBLIC_URL is not set'],
   ])('%j', async (env, message) => {
-    const exited = await runUntilExit({ ...CLEAN_ENV, ...env });
+    const exited = await runUntilExit({ PUBLIC_URL: '', ...env });
     expect(exited.code).toBe(1);
     expect(exited.stdout).toBe('');
     expect(exited.stderr.startsWith(message)).toBe(true);

@@ -1,14 +1,11 @@
 /**
- * Helpers of this example's tests: the server started as a user starts it,
- * the app served in process at a known base URL, a raw HTTP request for
+ * Helpers of this example's tests (`start.ts` starts it as a user does): the
+ * app served in process at a known base URL, a raw HTTP request for
  * header values no client library sends, and the MCP SDK client's side (an
  * OAuth provider for the demo app, a fetch that records what the SDK asks).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
-import { join } from 'node:path';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type {
   OAuthClientInformationMixed,
@@ -17,70 +14,6 @@ import type {
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { createApp } from '../app.js';
 import type { Config } from '../config.js';
-import { exampleDir } from './support.js';
-
-/** Every variable this example reads, blank, so that the caller's shell cannot leak in. */
-export const CLEAN_ENV = {
-  PORT: '0',
-  HOST: '127.0.0.1',
-  NODE_ENV: '',
-  DEMO: '',
-  JWKS_URL: '',
-  JWT_ISSUER: '',
-  PUBLIC_URL: '',
-};
-
-export interface Started {
-  readonly url: string;
-  readonly output: () => string;
-  stop(): Promise<void>;
-}
-
-/**
- * The repository root when this example is the `examples/express-mcp`
- * workspace of the auth-errors repository, or undefined once copied out.
- */
-function workspaceRoot(): string | undefined {
-  const root = join(exampleDir, '..', '..');
-  const manifest = join(root, 'package.json');
-  if (!existsSync(manifest)) return undefined;
-  const { workspaces } = JSON.parse(readFileSync(manifest, 'utf8')) as { workspaces?: string[] };
-  return workspaces?.includes('examples/express-mcp') ? root : undefined;
-}
-
-/**
- * `npm start --workspace examples/express-mcp` from the repository root (or
- * `npm start` in a copy of this folder), resolving once it prints "Listening on".
- */
-export function startExample(env: Record<string, string>): Promise<Started> {
-  const root = workspaceRoot();
-  const args =
-    root === undefined ? ['start', '--silent'] : ['start', '--silent', '--workspace', 'examples/express-mcp'];
-  // Detached: its own process group, so stop() ends npm and the server under it together.
-  const child: ChildProcess = spawn('npm', args, {
-    cwd: root ?? exampleDir,
-    env: { ...process.env, ...CLEAN_ENV, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      process.kill(-(child.pid as number), 'SIGTERM');
-    });
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) resolve({ url: match[1] as string, output: () => output, stop });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-  });
-}
 
 export interface ServedMcp {
   /** Where the test reaches it: http://127.0.0.1:port. */

@@ -11,7 +11,9 @@ import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DemoAppProvider, type Recorded, recordingFetch, type Started, startExample } from './mcp.js';
+import { DemoAppProvider, type Recorded, recordingFetch } from './mcp.js';
+import { startExample } from './start.js';
+import type { Started } from './support.js';
 
 const text = (result: unknown) => (result as { content: { type: string; text: string }[] }).content[0]?.text;
 
@@ -19,7 +21,7 @@ describe('the MCP SDK client against npm start (DEMO=1)', () => {
   let server: Started;
   let mcp: URL;
   beforeAll(async () => {
-    server = await startExample({ DEMO: '1' });
+    server = await startExample({ DEMO: '1', PUBLIC_URL: '' });
     mcp = new URL(`${server.url}/mcp`);
   }, 60_000);
   afterAll(() => server?.stop());
