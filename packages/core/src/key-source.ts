@@ -214,12 +214,18 @@ export function createKeySource(url: unknown, options: unknown, prefix: string):
     noted = age >= current.lifetime + maxStale ? 'expired' : 'stale';
   }
 
-  /** The set to verify with. Waits for a fetch only without a usable set, or when it expired and the provider is not known to be down. */
+  /**
+   * The set to verify with. A request waits for a fetch only when there is no usable set, or when the set
+   * expired while nothing was refreshing it (an idle instance) and the provider is not known to be down.
+   * A refresh that started before expiry is not waited for: the set serves until it ends.
+   */
   function keySet(): KeySet | Promise<KeySet> {
     const now = Date.now();
     const set = usable(now);
     if (set !== undefined && now < set.refreshAt) return set; // the fast path
-    if (set === undefined || (failures === 0 && now - set.fetchedAt >= set.lifetime)) {
+    const expiry = set === undefined ? 0 : set.fetchedAt + set.lifetime;
+    const refreshing = inflight !== undefined && lastAttemptAt < expiry;
+    if (set === undefined || (failures === 0 && now >= expiry && !refreshing)) {
       if (inflight !== undefined || mayFetch(now)) return fetchNow().then(settled);
     } else if (mayFetchAhead(now)) {
       void fetchNow();

@@ -249,6 +249,31 @@ describe('fetching: one at a time, fresh keys without fetches', () => {
     expect(keys.health()).toMatchObject({ status: 'ok', keys: 3, failures: 1, reason: 'timeout' });
   });
 
+  it('a refresh ahead still hanging when the set expires does not hold requests: the set serves until it ends', async () => {
+    const keys = source({ timeoutDuration: HANG_TIMEOUT });
+    await lookup(keys, 'k1');
+    respond = FAULTS.hang as Respond;
+    at(9 * MINUTE);
+    expect(await outcome(lookup(keys, 'k1'))).toBe('key'); // starts the refresh, which hangs
+    at(10 * MINUTE + SECOND); // expired while the refresh is in flight
+    expect(await outcome(lookup(keys, 'k1'))).toBe('key');
+    expect(ended()).toBe(1); // answered before the refresh ended
+    await settle();
+    expect(ofType('failed')).toMatchObject([{ reason: 'timeout' }]);
+    expect(keys.health()).toMatchObject({ status: 'stale' });
+  });
+
+  it('an idle instance waits for one refetch: its requests, concurrent ones too, never get the expired set', async () => {
+    respond = serve([k1, k2]);
+    const keys = source();
+    await lookup(keys, 'k1');
+    respond = serve([k2]); // k1 removed while nobody was asking
+    at(3 * 60 * MINUTE);
+    const results = await Promise.all([1, 2, 3].map(() => outcome(lookup(keys, 'k1'))));
+    expect(results).toEqual(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_NO_MATCHING_KEY']);
+    expect(arrivals).toHaveLength(2);
+  });
+
   it('a successful refresh ahead replaces the set: the provider sees one fetch per cache age under load', async () => {
     const keys = source();
     for (let t = 0; t <= 60 * MINUTE; t += 5 * SECOND) {
