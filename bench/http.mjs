@@ -67,8 +67,32 @@ const FRAMEWORKS = {
       'koa-jwt': ['missing', 'bad', 'valid'],
     },
   },
+  'hono 4': {
+    script: 'servers/hono.mjs',
+    variants: {
+      hand: ['missing', 'bad', 'scope', 'valid'],
+      'auth-errors': ['missing', 'bad', 'scope', 'valid'],
+      'hono/jwt': ['missing', 'bad', 'valid'],
+      'hono/bearer-auth': ['missing', 'bad', 'valid'],
+    },
+  },
+  'fastify 5': {
+    script: 'servers/fastify.mjs',
+    variants: {
+      hand: ['missing', 'bad', 'scope', 'valid'],
+      'auth-errors': ['missing', 'bad', 'scope', 'valid'],
+      '@fastify/jwt': ['missing', 'bad', 'valid'],
+      '@fastify/bearer-auth': ['missing', 'bad', 'valid'],
+    },
+  },
 };
-const VARIANT_ENV = { 'express-oauth2-jwt-bearer': 'oauth2-bearer' };
+const VARIANT_ENV = {
+  'express-oauth2-jwt-bearer': 'oauth2-bearer',
+  'hono/jwt': 'hono-jwt',
+  'hono/bearer-auth': 'bearer-auth',
+  '@fastify/jwt': 'fastify-jwt',
+  '@fastify/bearer-auth': 'bearer-auth',
+};
 
 function startServer(script, variant) {
   const args = [`${here}${script}`];
