@@ -1,8 +1,9 @@
 /** A JWKS served by the test on 127.0.0.1, and RS256 tokens signed for it. */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import { closedPort } from './http.js';
 
 export const ISSUER = 'https://issuer.test.invalid';
 export const AUDIENCE = 'https://orders.test.invalid';
@@ -42,9 +43,5 @@ export async function startJwks() {
 }
 
 export async function closedPortUrl(): Promise<string> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/jwks.json`;
+  return `http://127.0.0.1:${await closedPort()}/jwks.json`;
 }
