@@ -7,12 +7,23 @@
 
 import { authErrors, jwtAuth, requireScopes } from '@auth-errors/express';
 import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPortUrl, ISSUER, startJwks } from './jwks.js';
 import { type Served, send, serve } from './support.js';
+
+// Loaded without its types: they declare `req.auth` on every Express request of
+// the program, and this repository type-checks its tests together with one that
+// uses express-oauth2-jwt-bearer, which declares its own `req.auth`.
+const BEARER_AUTH: string = '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
+const { requireBearerAuth } = (await import(BEARER_AUTH)) as {
+  requireBearerAuth(options: {
+    verifier: { verifyAccessToken(token: string): Promise<unknown> };
+    requiredScopes?: string[];
+    resourceMetadataUrl?: string;
+  }): RequestHandler;
+};
 
 const RESOURCE = 'https://mcp.example.com/mcp';
 const METADATA = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';
