@@ -127,6 +127,12 @@ const surface: Record<string, { file: string; values: string[]; types: string[] 
       'VerifiedJwt',
     ],
   },
+  // A subpath of its own: describing an API is a build-time job, so applications never load it.
+  '@auth-errors/core/openapi': {
+    file: 'packages/core/dist/openapi.d.ts',
+    values: ['openApiComponents'],
+    types: ['OpenApiComponents', 'OpenApiObject', 'OpenApiOptions'],
+  },
   '@auth-errors/express': {
     file: 'packages/express/dist/index.d.ts',
     values: [...ERRORS, ...ADAPTER_VALUES],

@@ -1,0 +1,51 @@
+/**
+ * Validation of OpenAPI documents with Redocly's linter (@redocly/openapi-core),
+ * `recommended-strict` rules: the structure against the OpenAPI 3.1
+ * specification, every `$ref`, and every media-type example against its
+ * schema (`no-invalid-media-type-examples`). Header examples are not checked
+ * by it: the tests parse those themselves.
+ */
+import { createConfig, lintFromString } from '@redocly/openapi-core';
+
+export interface LintOptions {
+  /**
+   * A components library (docs/openapi/auth-errors.yaml): its components are
+   * meant to be referenced from other documents, so "never used" is expected,
+   * and it has no servers.
+   */
+  readonly library?: boolean;
+}
+
+/** Every problem Redocly finds, as `rule at pointer: message` lines; `[]` when the document is valid. */
+export async function lintOpenApi(document: object | string, options: LintOptions = {}): Promise<string[]> {
+  const config = await createConfig({
+    extends: ['recommended-strict'],
+    rules: options.library ? { 'no-unused-components': 'off', 'no-empty-servers': 'off' } : {},
+  });
+  const source = typeof document === 'string' ? document : JSON.stringify(document);
+  const problems = await lintFromString({ source, absoluteRef: '/openapi.yaml', config });
+  return problems.map((problem) => `${problem.ruleId} at ${problem.location[0]?.pointer ?? '?'}: ${problem.message}`);
+}
+
+/**
+ * A minimal valid document around some components, with `examples` added to
+ * the `application/problem+json` content of response `response`, so that
+ * Redocly checks each of them against that response's schema.
+ */
+export function withExamples(
+  components: { responses: Record<string, Record<string, unknown>> },
+  response: string,
+  examples: Record<string, unknown>,
+): object {
+  const copy = structuredClone(components) as typeof components;
+  const content = (copy.responses[response]?.content as Record<string, { examples?: Record<string, unknown> }>)[
+    'application/problem+json'
+  ];
+  if (content === undefined) throw new Error(`no response ${response}`);
+  content.examples = Object.fromEntries(Object.entries(examples).map(([key, value]) => [key, { value }]));
+  return {
+    openapi: '3.1.0',
+    info: { title: 'examples', version: '1', license: { name: 'MIT', identifier: 'MIT' } },
+    components: copy,
+  };
+}
