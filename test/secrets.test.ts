@@ -1,107 +1,68 @@
 /**
- * Secrets hygiene: across every row of the contract, nothing the library
- * returns (status line, headers, body) or logs by default (stderr, console)
+ * Secrets hygiene, with the default logger (the apps' `logged` profile, on
+ * Express 5/4 and Koa 3/2): for a failure of every kind, nothing the library
+ * returns (status line, headers, body) or logs (stderr, stdout, console)
  * contains the token, the password or the Authorization value, even when a
- * verify callback fails with an error whose message quotes them.
+ * verify callback fails with an error whose message quotes them. Expected 4xx
+ * failures log nothing at all; an outage logs one line, by class name only.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import * as expressAdapter from '@auth-errors/express';
-import * as koaAdapter from '@auth-errors/koa';
-import { Router } from '@koa/router';
-import express from 'express';
-import Koa from 'koa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type RawRequest, rawRequest } from './raw-http.js';
+import { flavors, fourApps } from './support/apps.js';
+import {
+  createFixtures,
+  DOWN_TOKEN,
+  DOWN_USER,
+  errorCases,
+  type Fixtures,
+  OPAQUE_TOKEN,
+  profiles,
+  sentSecrets,
+  slugOf,
+} from './support/contract-cases.js';
+import { basic, type RawRequest, rawRequest } from './support/http.js';
 
-const PASSWORD = 'pw-Sup3r-Secret-Value';
-const TOKEN = 'tok-VerySecretBearerToken-0123456789';
-const DOWN_TOKEN = 'tok-DownstreamOutage-9876543210';
-const SECRETS = [PASSWORD, TOKEN, DOWN_TOKEN, Buffer.from(`alice:${PASSWORD}`).toString('base64')];
+const PASSWORD = DOWN_USER.password;
+const at = (path: string) => `${profiles.logged.prefix}${path}`;
+const bearer = (token: string) => [['Authorization', `Bearer ${token}`]] as const;
+const thrown401 = errorCases.find((c) => c.name.startsWith('createError(401) with a message'));
+if (thrown401 === undefined) throw new Error('the contract table lost its createError(401) case');
 
-// The checks fail in ways that quote the secrets, as careless code does.
-const verifyUser = (user: string, password: string) => {
-  if (password === PASSWORD) throw new Error(`user store down while checking ${user}:${password}`);
-  return user === 'alice' && password === 'right' ? { user, roles: [] as string[] } : false;
-};
-const verifyToken = (token: string) => {
-  if (token === DOWN_TOKEN) throw new Error(`introspection failed for ${token}`);
-  return token === TOKEN ? { sub: 'svc', scope: 'read' } : false;
-};
-
-function chains<H>(kit: typeof expressAdapter | typeof koaAdapter): [string, H[]][] {
-  const bearer = kit.bearerAuth({ verify: verifyToken, methods: { query: true } });
-  return [
-    ['/basic', [kit.basicAuth({ verify: verifyUser })]],
-    ['/bearer', [bearer]],
-    ['/scoped', [bearer, kit.requireScopes('write')]],
-    ['/policy', [bearer, kit.requireAuth(() => false)]],
-    ['/stepup', [bearer, kit.requireStepUp({ acrValues: ['urn:high'], maxAge: 60 })]],
-  ] as [string, H[]][];
-}
-
-function expressApp(): Server {
-  const app = express();
-  for (const [path, chain] of chains<express.RequestHandler>(expressAdapter)) {
-    app.get(path, ...chain, (_req, res) => res.json({ ok: true }));
-  }
-  app.use(expressAdapter.authErrors({ schemes: ['Basic', 'Bearer'] }));
-  return createServer(app);
-}
-
-function koaApp(): Server {
-  const app = new Koa();
-  const router = new Router();
-  for (const [path, chain] of chains<Koa.Middleware>(koaAdapter)) {
-    router.get(path, ...chain, (ctx) => {
-      ctx.body = { ok: true };
-    });
-  }
-  app.use(koaAdapter.authErrors({ schemes: ['Basic', 'Bearer'] }));
-  app.use(router.routes());
-  return createServer(app.callback());
-}
-
-const basic = (password: string) => `Basic ${Buffer.from(`alice:${password}`).toString('base64')}`;
-const requests: [string, RawRequest][] = [
-  ['credentials_required', { path: '/bearer' }],
+const requests: [string, (f: Fixtures) => RawRequest][] = [
+  ['credentials_required', () => ({ path: at('/bearer') })],
+  [
+    'credentials_required thrown as createError(401, message) (ctx.throw)',
+    () => ({ path: at(`/throw/${slugOf(thrown401)}`) }),
+  ],
   [
     'invalid_request: header + query',
-    { path: `/bearer?access_token=${TOKEN}`, headers: [['Authorization', `Bearer ${TOKEN}`]] },
+    () => ({ path: at(`/query?access_token=${OPAQUE_TOKEN}`), headers: bearer(OPAQUE_TOKEN) }),
   ],
   [
     'invalid_request: duplicate fields',
-    {
-      path: '/bearer',
-      headers: [
-        ['Authorization', `Bearer ${TOKEN}`],
-        ['Authorization', `Bearer ${TOKEN}`],
-      ],
-    },
+    () => ({ path: at('/bearer'), headers: [...bearer(OPAQUE_TOKEN), ...bearer(OPAQUE_TOKEN)] }),
   ],
-  ['invalid_token: unknown token', { path: '/bearer', headers: [['Authorization', `Bearer ${TOKEN}x`]] }],
-  ['invalid_token: malformed', { path: '/bearer', headers: [['Authorization', `Bearer ${TOKEN} "${PASSWORD}"`]] }],
-  ['invalid_credentials', { path: '/basic', headers: [['Authorization', basic(`${PASSWORD}-wrong`)]] }],
-  ['insufficient_scope', { path: '/scoped', headers: [['Authorization', `Bearer ${TOKEN}`]] }],
-  ['forbidden', { path: `/policy?access_token=${TOKEN}` }],
-  ['insufficient_user_authentication', { path: '/stepup', headers: [['Authorization', `Bearer ${TOKEN}`]] }],
-  ['auth_unavailable: basic verify throws', { path: '/basic', headers: [['Authorization', basic(PASSWORD)]] }],
-  ['auth_unavailable: bearer verify throws', { path: '/bearer', headers: [['Authorization', `Bearer ${DOWN_TOKEN}`]] }],
+  ['invalid_token: unknown token', () => ({ path: at('/bearer'), headers: bearer(`${OPAQUE_TOKEN}x`) })],
+  ['invalid_token: malformed', () => ({ path: at('/bearer'), headers: bearer(`${OPAQUE_TOKEN} "${PASSWORD}"`) })],
+  [
+    'invalid_credentials',
+    () => ({ path: at('/basic'), headers: [['Authorization', basic('alice', `${PASSWORD}-wrong`)]] }),
+  ],
+  ['insufficient_scope', (f) => ({ path: at('/jwt/read'), headers: bearer(f.tokens.noScope) })],
+  ['forbidden', () => ({ path: at('/admin'), headers: [['Authorization', basic('alice', 'wonderland')]] })],
+  ['insufficient_user_authentication', (f) => ({ path: at('/jwt/stepup'), headers: bearer(f.tokens.lowAcr) })],
+  [
+    'auth_unavailable: basic verify throws',
+    () => ({ path: at('/basic'), headers: [['Authorization', basic(DOWN_USER.user, PASSWORD)]] }),
+  ],
+  ['auth_unavailable: bearer verify throws', () => ({ path: at('/bearer?x=1'), headers: bearer(DOWN_TOKEN) })],
 ];
 
-describe.each([
-  ['express', expressApp],
-  ['koa', koaApp],
-])('%s: secrets never leave in a response or a log line', (_name, build) => {
-  let server: Server;
-  let port: number;
+const apps = fourApps();
+beforeAll(async () => apps.start(await createFixtures()));
+afterAll(() => apps.stop());
+
+describe.each(flavors)('%s: secrets never leave in a response or a log line', (flavor) => {
   let logged: string[];
-  beforeAll(async () => {
-    server = build();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   beforeEach(() => {
     logged = [];
     const capture = (...args: unknown[]) => {
@@ -117,15 +78,17 @@ describe.each([
     vi.restoreAllMocks();
   });
 
-  it.each(requests)('%s', async (name, request) => {
-    const res = await rawRequest(port, request);
+  it.each(requests)('%s', async (name, make) => {
+    const request = make(apps.fixtures);
+    const res = await rawRequest(apps.get(flavor).port, request);
     expect(res.status).toBeGreaterThanOrEqual(400);
     const text = [String(res.status), ...res.headers.map(([n, v]) => `${n}: ${v}`), res.body, ...logged].join('\n');
-    for (const secret of SECRETS) expect(text.includes(secret), `${name} leaked ${secret}`).toBe(false);
+    const secrets = [...sentSecrets(request), PASSWORD, OPAQUE_TOKEN, DOWN_TOKEN, 'wonderland', 'bob'];
+    for (const secret of secrets) expect(text.includes(secret), `${name} leaked ${secret}`).toBe(false);
     if (name.startsWith('auth_unavailable')) {
-      // The outage is logged once, by class name only: proof that the capture works.
+      // The outage is logged once, by class name only (no message, no query, no stack): proof that the capture works.
       expect(logged).toHaveLength(1);
-      expect(logged[0]).toMatch(/^auth-errors: auth_unavailable \(503\) for GET \/(basic|bearer): Error$/);
+      expect(logged[0]).toMatch(/^auth-errors: auth_unavailable \(503\) for GET \/logged\/(basic|bearer): Error$/);
     } else {
       expect(logged).toEqual([]);
     }
