@@ -143,6 +143,11 @@ const surface: Record<string, { file: string; values: string[]; types: string[] 
     values: [...ERRORS, ...ADAPTER_VALUES],
     types: [...APP_TYPES, 'AuthContext', 'AuthErrorsOptions'],
   },
+  '@auth-errors/fetch': {
+    file: 'packages/fetch/dist/index.d.ts',
+    values: [...ERRORS, 'AuthErrorResponse', 'authErrors'],
+    types: [...APP_TYPES, 'AuthErrorsOptions', 'FetchAuth', 'Gate'],
+  },
   '@auth-errors/fastify': {
     file: 'packages/fastify/dist/index.d.ts',
     values: [...ERRORS, ...ADAPTER_VALUES, 'problemSchema'],
@@ -195,7 +200,7 @@ describe('public surface', () => {
       'successHeaders',
       'createRenderer',
     ];
-    for (const adapter of ['@auth-errors/express', '@auth-errors/koa', '@auth-errors/fastify']) {
+    for (const adapter of ['@auth-errors/express', '@auth-errors/koa', '@auth-errors/fastify', '@auth-errors/fetch']) {
       const names = surface[adapter]?.values ?? [];
       expect(names.filter((name) => plumbing.includes(name))).toEqual([]);
     }

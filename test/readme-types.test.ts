@@ -16,6 +16,7 @@ const READMES = [
   'packages/core/README.md',
   'packages/express/README.md',
   'packages/koa/README.md',
+  'packages/fetch/README.md',
   'packages/fastify/README.md',
 ];
 
