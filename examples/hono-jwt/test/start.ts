@@ -1,16 +1,16 @@
 /**
  * Starts this example as its README says: `npm start --workspace
- * examples/hono-jwt` from the root of the auth-errors repository, or
+ * examples/<this folder>` from the root of the auth-errors repository, or
  * `npm start` in a copy of this folder. Resolves once it prints "Listening on".
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { exampleDir, type Started } from './support.js';
 
-const WORKSPACE = 'examples/hono-jwt';
+const WORKSPACE = `examples/${basename(exampleDir)}`;
 
-/** The repository root when this folder is its `examples/hono-jwt` workspace; undefined in a copy. */
+/** The repository root when this folder is one of its workspaces; undefined in a copy. */
 function repositoryRoot(): string | undefined {
   const root = join(exampleDir, '..', '..');
   const manifest = join(root, 'package.json');
