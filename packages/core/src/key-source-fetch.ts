@@ -76,8 +76,22 @@ const droppedConnection = (error: unknown, signal: AbortSignal) =>
   !signal.aborted && DROPPED.has((error as { cause?: { code?: unknown } } | undefined)?.cause?.code as string);
 
 export async function fetchKeySet(url: URL, limits: FetchLimits): Promise<FetchedKeySet> {
+  // A timer of our own, not AbortSignal.timeout(): combined with AbortSignal.any() on Node 20, the timeout
+  // signal can be garbage-collected before it fires, and a hanging provider would then hang the fetch for good.
   const abort = new AbortController();
-  const signal = AbortSignal.any([AbortSignal.timeout(limits.timeoutDuration), abort.signal]);
+  const timer = setTimeout(
+    () => abort.abort(new DOMException('The JWKS fetch timed out', 'TimeoutError')),
+    limits.timeoutDuration,
+  );
+  try {
+    return await fetchWithin(url, limits, abort);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function fetchWithin(url: URL, limits: FetchLimits, abort: AbortController): Promise<FetchedKeySet> {
+  const { signal } = abort;
   const request = () =>
     fetch(url, { signal, redirect: 'manual', headers: { accept: 'application/jwk-set+json, application/json' } });
   let response: Response;

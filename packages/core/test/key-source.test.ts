@@ -11,6 +11,8 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   createKeySourceLogger,
   createRemoteKeySource,
@@ -613,6 +615,20 @@ describe('bad input from the provider: bounded, evented, never a crash', () => {
       pump();
     });
     expect(reason).toBe('too_large');
+  });
+
+  it('the fetch timeout fires even while the garbage collector runs', async () => {
+    // On Node 20, AbortSignal.any() over AbortSignal.timeout() loses the timeout to a collection: the fetch
+    // to a hanging provider then never ends, and one fetch at a time would mean no fetch ever again.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collecting = setInterval(gc, 10);
+    try {
+      expect(await failure(FAULTS.hang as Respond, { timeoutDuration: HANG_TIMEOUT })).toBe('timeout');
+      expect(await failure(FAULTS.stallBody as Respond, { timeoutDuration: HANG_TIMEOUT })).toBe('timeout');
+    } finally {
+      clearInterval(collecting);
+    }
   });
 
   it('a body that never ends is cut at maxResponseBytes', async () => {
