@@ -60,6 +60,9 @@ export class AuthErrorResponse extends Error {
   }
 }
 
+/** Our problem responses: a success header never replaces their `Cache-Control: no-store`. */
+const problems = new WeakSet<Response>();
+
 /** One `WWW-Authenticate` field line per challenge (rule 25): appended, never joined by us. */
 function toResponse(rendered: core.RenderedResponse): Response {
   const headers = new Headers();
@@ -69,21 +72,19 @@ function toResponse(rendered: core.RenderedResponse): Response {
   }
   if (rendered.vary.length > 0) headers.set('vary', rendered.vary.join(', '));
   if (rendered.expose.length > 0) headers.set('access-control-expose-headers', rendered.expose.join(', '));
-  return new Response(rendered.body === '' ? null : rendered.body, { status: rendered.status, headers });
+  const response = new Response(rendered.body === '' ? null : rendered.body, { status: rendered.status, headers });
+  if (rendered.status >= 400) problems.add(response);
+  return response;
 }
 
 /** Where a request's AuthInfo is kept: beside the `Request`, which some runtimes do not let us extend. */
 const slots = new WeakMap<Request, object>();
-function authTarget(request: Request): object {
-  const target = slots.get(request) ?? {};
-  slots.set(request, target);
-  return target;
-}
+const authTarget = (request: Request): object => slots.get(request) ?? slots.set(request, {}).get(request) ?? {};
 
 /** `response` with the headers a successful authentication requires (a copy: its headers may be immutable). */
 function withSuccessHeaders(response: Response, request: Request): Response {
   const auth = core.storedAuth(authTarget(request));
-  const extra = auth === undefined ? [] : core.successHeaders(auth);
+  const extra = auth === undefined || problems.has(response) ? [] : core.successHeaders(auth);
   if (extra.length === 0) return response;
   const copy = new Response(response.body, response);
   for (const [name, value] of extra) copy.headers.set(name, value);

@@ -307,6 +307,13 @@ describe('what the Fetch API changes', () => {
     expect(header.headers.get('cache-control')).toBeNull();
     const both = await GET(get('/orders?access_token=x', { authorization: 'Bearer opaque-good-token' }));
     expect(both.status).toBe(400);
+    // A check that fails after the query token passed: the problem stays no-store.
+    const admins = auth.handle(
+      async (request) => (await opaque(request)) ?? (await api().isAdmin(request)) ?? Response.json({}),
+    );
+    const refused = await admins(get('/orders?access_token=opaque-good-token'));
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
   });
 
   it("the form-body method is refused at creation: a Fetch body is the application's to read", () => {
