@@ -4,6 +4,7 @@
  * did not authenticate the request fails closed with a 401. And the
  * `extensions` function receives the framework's own request object.
  */
+import '@auth-errors/testing/vitest';
 import * as expressAuth from '@auth-errors/express';
 import * as koaAuth from '@auth-errors/koa';
 import Router from '@koa/router';
@@ -97,9 +98,9 @@ describe.each(apps)('%s', (_name, make) => {
 
   it('asking a guard that did not authenticate the request fails closed: 401, never another guard’s principal', async () => {
     const res = await request(app).get('/mixed').set('Authorization', BASIC);
-    expect(res.status).toBe(401);
-    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
-    expect(res.body).toMatchObject({ ...problem, traceId: 'trace-123', failure: 'credentials_required' });
+    expect(res).toBeUnauthorized();
+    expect(res).toHaveChallenges([{ scheme: 'Bearer', realm: 'api', error: undefined }]);
+    expect(res).toBeProblem({ ...problem, traceId: 'trace-123', failure: 'credentials_required' });
     expect(res.text).not.toContain('alice');
   });
 
@@ -111,8 +112,8 @@ describe.each(apps)('%s', (_name, make) => {
 
   it("the extensions function gets the framework's request: a trace id from the app's own state", async () => {
     const res = await request(app).get('/bearer').set('Authorization', 'Bearer bad-token');
-    expect(res.status).toBe(401);
-    expect(res.body).toMatchObject({ code: 'invalid_token', traceId: 'trace-123', failure: 'invalid_token' });
+    expect(res).toBeUnauthorized();
+    expect(res).toBeProblem({ code: 'invalid_token', traceId: 'trace-123', failure: 'invalid_token' });
     expect(JSON.stringify(res.headers)).not.toContain('trace-123');
   });
 });

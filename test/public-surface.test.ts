@@ -133,6 +133,15 @@ const surface: Record<string, { file: string; values: string[]; types: string[] 
     values: ['openApiComponents'],
     types: ['OpenApiComponents', 'OpenApiObject', 'OpenApiOptions'],
   },
+  '@auth-errors/testing': {
+    file: 'packages/testing/dist/index.d.ts',
+    values: ['authMatchers', 'parseChallenges'],
+    types: ['AuthMatchers', 'Challenge', 'ChallengeExpectation', 'ParameterExpectation', 'ProblemExpectation'],
+  },
+  // Imported for what it does (registers the matchers with vitest's expect and types them), it exports nothing.
+  // `@auth-errors/testing/jest` does the same for Jest; it needs Jest's global expect to load, so
+  // packages/testing/test/jest.test.ts pins it.
+  '@auth-errors/testing/vitest': { file: 'packages/testing/dist/vitest.d.ts', values: [], types: [] },
   '@auth-errors/express': {
     file: 'packages/express/dist/index.d.ts',
     values: [...ERRORS, ...ADAPTER_VALUES],

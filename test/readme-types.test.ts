@@ -18,6 +18,7 @@ const READMES = [
   'packages/koa/README.md',
   'packages/fetch/README.md',
   'packages/fastify/README.md',
+  'packages/testing/README.md',
 ];
 
 interface Snippet {
