@@ -272,8 +272,16 @@ function headerExamples(rendered: readonly Rendered[], name: string): OpenApiObj
   return examples;
 }
 
-function responses(rendered: readonly Rendered[]): Record<string, OpenApiObject> {
+/**
+ * One response per status. A header that every failure of a status carries
+ * is referenced from a header component marked `required`; one that only
+ * some carry (the Bearer challenge of a 403) is described in place as
+ * optional. So `required` says what the renderer guarantees, and every header
+ * component is used.
+ */
+function responses(rendered: readonly Rendered[]): Pick<OpenApiComponents, 'headers' | 'responses'> {
   const result: Record<string, OpenApiObject> = {};
+  const referencing = new Map<string, Rendered[]>();
   const statuses = [...new Set(authErrorCodes.map((code) => catalog[code].status))];
   for (const status of statuses) {
     const codes = authErrorCodes.filter((code) => catalog[code].status === status);
@@ -292,12 +300,18 @@ function responses(rendered: readonly Rendered[]): Record<string, OpenApiObject>
     for (const [name, header] of Object.entries(HEADERS)) {
       const carrying = ofStatus.filter(({ headers: sent }) => sent[name] !== undefined);
       if (carrying.length === 0) continue;
-      headers[header.name] = {
-        description: header.description,
-        required: carrying.length === ofStatus.length,
-        schema: header.schema,
-        examples: headerExamples(ofStatus, name),
-      };
+      if (carrying.length === ofStatus.length) {
+        headers[header.name] = ref('headers', header.name);
+        referencing.set(name, [...(referencing.get(name) ?? []), ...ofStatus]);
+      } else {
+        const { description, schema: headerSchema } = header;
+        headers[header.name] = {
+          description,
+          required: false,
+          schema: headerSchema,
+          examples: headerExamples(ofStatus, name),
+        };
+      }
     }
     const examples = Object.fromEntries(
       ofStatus.map(({ key, code, body }) => [key, { summary: `${code}: ${String(body.detail)}`, value: body }]),
@@ -312,7 +326,14 @@ function responses(rendered: readonly Rendered[]): Record<string, OpenApiObject>
       },
     };
   }
-  return result;
+  const headers: Record<string, OpenApiObject> = {};
+  for (const [name, { name: component, description, schema }] of Object.entries(HEADERS)) {
+    const examples = referencing.get(name);
+    if (examples !== undefined) {
+      headers[component] = { description, required: true, schema, examples: headerExamples(examples, name) };
+    }
+  }
+  return { headers, responses: result };
 }
 
 /**
@@ -328,14 +349,6 @@ export function openApiComponents(options: OpenApiOptions = {}): OpenApiComponen
   const typeBase = validateTypeBase(checked.typeBase);
   const offered = validateSchemes(checked.schemes);
   const rendered = renderExamples(checked);
-  const headers: Record<string, OpenApiObject> = {};
-  for (const [name, header] of Object.entries(HEADERS)) {
-    headers[header.name] = {
-      description: header.description,
-      schema: header.schema,
-      examples: headerExamples(rendered, name),
-    };
-  }
   const securitySchemes: Record<string, OpenApiObject> = {};
   // As the renderer: the configured schemes, Basic first, and Bearer when none is configured.
   const schemes = offered.length > 0 ? authSchemes.filter((scheme) => offered.includes(scheme)) : (['Bearer'] as const);
@@ -344,7 +357,8 @@ export function openApiComponents(options: OpenApiOptions = {}): OpenApiComponen
     securitySchemes[name] = structuredClone(definition);
   }
   // Through JSON: plain data, and no object shared between two places of the document.
+  const { headers, responses: byStatus } = responses(rendered);
   return JSON.parse(
-    JSON.stringify({ schemas: schemas(checked, typeBase), headers, responses: responses(rendered), securitySchemes }),
+    JSON.stringify({ schemas: schemas(checked, typeBase), headers, responses: byStatus, securitySchemes }),
   ) as OpenApiComponents;
 }

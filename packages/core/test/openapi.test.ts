@@ -31,12 +31,19 @@ const RESPONSE_OF_STATUS: Record<number, string> = {
 type Content = { schema: Record<string, unknown>; examples?: Record<string, { value: Record<string, unknown> }> };
 type Header = { required: boolean; examples: Record<string, { value: unknown }> };
 
+/** A response, with its header references resolved. */
 function response(components: OpenApiComponents, name: string) {
   const found = components.responses[name] as {
-    headers: Record<string, Header>;
+    headers: Record<string, Header | { $ref: string }>;
     content: Record<string, Content>;
   };
-  return { headers: found.headers, problem: found.content['application/problem+json'] as Content };
+  const headers = Object.fromEntries(
+    Object.entries(found.headers).map(([header, value]) => [
+      header,
+      ('$ref' in value ? components.headers[value.$ref.replace('#/components/headers/', '')] : value) as Header,
+    ]),
+  );
+  return { headers, problem: found.content['application/problem+json'] as Content };
 }
 
 const examplesOf = (components: OpenApiComponents) =>
@@ -97,6 +104,16 @@ describe('openApiComponents: built from the catalog', () => {
     expect(response(components, 'AuthUnavailable').headers['Retry-After']?.required).toBe(true);
     expect(response(components, 'AuthUnavailable').headers['WWW-Authenticate']).toBeUndefined();
     expect(response(components, 'AuthForbidden').headers['WWW-Authenticate']?.required).toBe(false);
+  });
+
+  it('the required headers are components the responses reference, so none is unused', () => {
+    expect(components.responses.AuthUnauthorized).toHaveProperty('headers.WWW-Authenticate', {
+      $ref: '#/components/headers/WWW-Authenticate',
+    });
+    expect(components.responses.AuthUnavailable).toHaveProperty('headers.Retry-After', {
+      $ref: '#/components/headers/Retry-After',
+    });
+    expect(Object.keys(components.headers)).toEqual(['WWW-Authenticate', 'Retry-After']);
   });
 
   it('offers the security schemes the API accepts, Basic first; Bearer when none is configured', () => {
