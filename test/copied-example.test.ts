@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, repoRoot, startListening } from './support/examples.js';
 
 const run = promisify(execFile);
-const EXAMPLES = ['express-basic', 'koa-basic', 'express-jwt', 'koa-jwt', 'hono-jwt', 'fastify-jwt'];
+const EXAMPLES = ['express-basic', 'koa-basic', 'express-jwt', 'koa-jwt', 'hono-jwt', 'fastify-jwt', 'express-mcp'];
 const COPIED_LIST = process.env.COPIED_EXAMPLES || 'express-jwt,koa-basic';
 const COPIED = COPIED_LIST === 'all' ? EXAMPLES : COPIED_LIST.split(',');
 const ADAPTER: Record<string, string> = {
@@ -30,6 +30,7 @@ const ADAPTER: Record<string, string> = {
   'koa-jwt': 'koa',
   'hono-jwt': 'fetch',
   'fastify-jwt': 'fastify',
+  'express-mcp': 'express',
 };
 
 /** Runs npm in `cwd`; on failure the error carries everything npm printed. */
@@ -117,7 +118,7 @@ describe('each example, as a user copies it', () => {
     const copies = (file: string, names: string[]) =>
       new Set(names.map((name) => readFileSync(join(repoRoot, 'examples', name, 'test', file), 'utf8')));
     expect(copies('support.ts', EXAMPLES).size).toBe(1);
-    expect(copies('jwks.ts', ['express-jwt', 'koa-jwt', 'hono-jwt', 'fastify-jwt']).size).toBe(1);
+    expect(copies('jwks.ts', ['express-jwt', 'koa-jwt', 'hono-jwt', 'fastify-jwt', 'express-mcp']).size).toBe(1);
   });
 
   for (const name of COPIED) {
@@ -135,17 +136,31 @@ describe('each example, as a user copies it', () => {
 
       const server = await startListening('npm', ['start', '--silent'], dir, childEnv({ DEMO: '1' }));
       try {
-        const jwt = name.endsWith('-jwt');
-        const path = jwt ? '/orders' : '/admin';
-        const anonymous = await fetch(`${server.url}${path}`);
+        const mcp = name === 'express-mcp';
+        const jwt = name.endsWith('-jwt') || mcp;
+        const path = mcp ? '/mcp' : jwt ? '/orders' : '/admin';
+        // The MCP endpoint: a JSON-RPC request over POST, and a challenge that also names the scope and metadata.
+        const init: { method?: string; headers: Record<string, string>; body?: string } = mcp
+          ? {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+              body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+            }
+          : { headers: {} };
+        const anonymous = await fetch(`${server.url}${path}`, init);
         expect(anonymous.status).toBe(401);
         expect(anonymous.headers.get('www-authenticate')).toBe(
-          jwt ? 'Bearer realm="orders"' : 'Basic realm="example", charset="UTF-8"',
+          mcp
+            ? `Bearer realm="orders", scope="orders:read", resource_metadata="${server.url}/.well-known/oauth-protected-resource/mcp"`
+            : jwt
+              ? 'Bearer realm="orders"'
+              : 'Basic realm="example", charset="UTF-8"',
         );
         const credentials = jwt
           ? `Bearer ${((await (await fetch(`${server.url}/demo/token?scope=orders:read`)).json()) as { access_token: string }).access_token}`
           : `Basic ${Buffer.from('admin:correct horse battery staple').toString('base64')}`;
-        expect((await fetch(`${server.url}${path}`, { headers: { authorization: credentials } })).status).toBe(200);
+        const authorized = { ...init, headers: { ...init.headers, authorization: credentials } };
+        expect((await fetch(`${server.url}${path}`, authorized)).status).toBe(200);
       } finally {
         await server.stop();
       }

@@ -124,7 +124,8 @@ describe('from requireBearerAuth to jwtAuth: what clients see', () => {
   });
 
   it('Basic credentials: invalid_token before; credentials_required after (an unsupported scheme is no credentials)', async () => {
-    const basic = `Basic ${Buffer.from('a:b').toString('base64')}`;
+    const userAndPassword = 'a:b';
+    const basic = `Basic ${Buffer.from(userAndPassword).toString('base64')}`;
     expect((await post(sdk, basic)).body).toMatchObject({ error: 'invalid_token' });
     expect((await post(ours, basic)).body).toMatchObject({ code: 'credentials_required' });
   });
