@@ -8,6 +8,8 @@
 //
 // Copy this file into another MCP server: it uses only the public API of
 // @auth-errors/express, after a guard (jwtAuth, bearerAuth) and express.json().
+// A body express.json() did not parse is refused (415), so the transport never
+// parses a request this check has not read.
 import { authOf, credentialsRequired, forbidden, insufficientScope } from '@auth-errors/express';
 
 /**
@@ -46,7 +48,12 @@ export function requireToolScopes(toolScopes) {
   }
   const known = [...new Set(Object.values(toolScopes).flat())];
 
-  return (req, _res, next) => {
+  return (req, res, next) => {
+    // Unparsed, the transport would read the body itself: a call this check never saw. Refuse it.
+    if (req.body === undefined) {
+      const error = { code: -32000, message: 'Unsupported Media Type: Content-Type must be application/json' };
+      return res.status(415).json({ jsonrpc: '2.0', error, id: null });
+    }
     const needed = scopesForToolCalls(req.body, toolScopes);
     if (needed === undefined) return next(forbidden({ detail: 'This tool does not exist or cannot be called' }));
     if (needed.length === 0) return next();

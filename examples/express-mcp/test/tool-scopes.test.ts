@@ -4,7 +4,7 @@
  * call to a tool it does not list.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { requireToolScopes, scopesForToolCalls } from '../tool-scopes.js';
 
 const TOOLS = { read_orders: ['orders:read'], create_order: ['orders:write', 'orders:read'] };
@@ -46,6 +46,31 @@ describe('scopesForToolCalls', () => {
 });
 
 describe('requireToolScopes', () => {
+  it('refuses a body no JSON parser read (415), so the transport never parses a call it did not check', () => {
+    const sent: { status?: number; body?: unknown } = {};
+    const res = {
+      status(code: number) {
+        sent.status = code;
+        return this;
+      },
+      json(body: unknown) {
+        sent.body = body;
+        return this;
+      },
+    };
+    const next = vi.fn();
+    requireToolScopes(TOOLS)({ body: undefined, headers: {} } as never, res as never, next);
+    expect(next).not.toHaveBeenCalled();
+    expect(sent).toEqual({
+      status: 415,
+      body: {
+        jsonrpc: '2.0',
+        error: { code: -32000, message: 'Unsupported Media Type: Content-Type must be application/json' },
+        id: null,
+      },
+    });
+  });
+
   it.each([
     [null],
     [{ read_orders: [] }],
