@@ -1,23 +1,32 @@
 /**
- * The package README's vitest example is a test file people paste: it runs
- * here as written (its `it` blocks join this file's), against the Express
- * app it builds. test/readme-types.test.ts type-checks it under strict.
+ * The vitest examples of the package README and of the root README's
+ * "Testing your API" are test files people paste: they run here as written
+ * (their `it` blocks join this file's), against the Express apps they build.
+ * test/readme-types.test.ts type-checks them under strict.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const example = /## Vitest\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-// Inside the repository (and ignored by git), so that its imports resolve to the workspace packages.
-const file = fileURLToPath(new URL('../../../test/.readme-testing-vitest.ts', import.meta.url));
+const examples = [
+  ['packages/testing/README.md', /## Vitest\n[\s\S]*?```ts\n([\s\S]*?)```/],
+  ['README.md', /## Testing your API\n[\s\S]*?```ts\n([\s\S]*?)```/],
+] as const;
+const root = new URL('../../../', import.meta.url);
+const written: string[] = [];
 
-it('the README has a vitest example that imports the matchers', () => {
-  expect(example).toContain("import '@auth-errors/testing/vitest';");
-});
-
-if (example !== undefined) {
-  writeFileSync(file, example);
+for (const [readme, pattern] of examples) {
+  const code = pattern.exec(readFileSync(new URL(readme, root), 'utf8'))?.[1];
+  it(`${readme} has a vitest example that imports the matchers`, () => {
+    expect(code).toContain("import '@auth-errors/testing/vitest';");
+  });
+  if (code === undefined) continue;
+  // Inside the repository (and ignored by git), so that its imports resolve to the workspace packages.
+  const file = fileURLToPath(new URL(`test/.readme-testing-${written.length}.ts`, root));
+  writeFileSync(file, code);
+  written.push(file);
   await import(file);
 }
-afterAll(() => rmSync(file, { force: true }));
+afterAll(() => {
+  for (const file of written) rmSync(file, { force: true });
+});

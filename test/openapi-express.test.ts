@@ -1,0 +1,146 @@
+/**
+ * The README's OpenAPI example, run as written (its `app.listen(3000);`
+ * becomes `export default app;`) on 127.0.0.1: the document it serves at
+ * /openapi.json validates with Redocly's linter, and each failure the app
+ * really sends is a status its operation documents, with the documented
+ * required headers and a body that conforms to the documented schema.
+ */
+import { once } from 'node:events';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import '@auth-errors/testing/vitest';
+import type { Express } from 'express';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { repoRoot } from './support/examples.js';
+import { AUDIENCE, ISSUER, startJwks } from './support/jwks.js';
+import { lintOpenApi } from './support/openapi-lint.js';
+
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const block = /## OpenAPI\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+const file = join(repoRoot, 'test', '.readme-openapi.ts');
+
+type Document = {
+  paths: Record<string, { get: { responses: Record<string, { $ref: string }> } }>;
+  components: { responses: Record<string, Response>; headers: Record<string, { required?: boolean }> };
+};
+type Response = {
+  headers?: Record<string, { $ref?: string; required?: boolean }>;
+  content: Record<string, { examples?: Record<string, { value: unknown }> }>;
+};
+
+let jwks: Awaited<ReturnType<typeof startJwks>>;
+const servers: Server[] = [];
+
+/** A fresh copy of the README's app (a module query makes a new instance), listening on 127.0.0.1. */
+async function start(tag: string): Promise<string> {
+  const app = (await import(`${file}?${tag}`)).default as Express;
+  const server = app.listen(0, '127.0.0.1');
+  servers.push(server);
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Every header the documented response of `status` requires, by name. */
+function requiredHeaders(document: Document, status: number): string[] {
+  const ref = document.paths['/orders']?.get.responses[String(status)]?.$ref ?? '';
+  const response = document.components.responses[ref.replace('#/components/responses/', '')];
+  return Object.entries(response?.headers ?? {})
+    .filter(([name, header]) =>
+      header.$ref === undefined ? header.required === true : document.components.headers[name]?.required === true,
+    )
+    .map(([name]) => name);
+}
+
+/** The document with `body` as the only example of the response documented for `status`, for the linter to check. */
+function withSentBody(document: Document, status: number, body: unknown): Document {
+  const copy = structuredClone(document);
+  const ref = copy.paths['/orders']?.get.responses[String(status)]?.$ref ?? '';
+  const content = copy.components.responses[ref.replace('#/components/responses/', '')]?.content[
+    'application/problem+json'
+  ] as { examples?: Record<string, { value: unknown }> };
+  content.examples = { sent: { value: body } };
+  return copy;
+}
+
+beforeAll(async () => {
+  jwks = await startJwks();
+  Object.assign(process.env, { JWKS_URL: jwks.url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
+  expect(block).toContain('app.listen(3000);');
+  writeFileSync(file, block.replace('app.listen(3000);', 'export default app;'));
+});
+afterAll(async () => {
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  await jwks?.close();
+  rmSync(file, { force: true });
+});
+
+describe("README's OpenAPI example on Express", () => {
+  it('serves a document that validates (Redocly, recommended-strict)', async () => {
+    const url = await start('lint');
+    const document = (await (await fetch(`${url}/openapi.json`)).json()) as object;
+    expect(await lintOpenApi(document)).toEqual([]);
+  });
+
+  it('each failure it sends is documented: status, required headers, and a body of the documented schema', async () => {
+    const url = await start('failures');
+    const document = (await (await fetch(`${url}/openapi.json`)).json()) as Document;
+    const writer = `Bearer ${await jwks.sign({ scope: 'orders:write' })}`;
+    const cases = [
+      ['no credentials', {}, 401],
+      ['"Bearer" and no token', { authorization: 'Bearer' }, 400],
+      ['a token that is not a JWT', { authorization: 'Bearer not-a-jwt' }, 401],
+      ['a token without orders:read', { authorization: writer }, 403],
+    ] as const;
+    for (const [what, headers, status] of cases) {
+      const res = await fetch(`${url}/orders`, { headers });
+      expect(res.status, what).toBe(status);
+      await expect(res).toBeProblem({ status });
+      if (status === 401) expect(res).toBeUnauthorized();
+      if (status === 403) expect(res).toBeForbidden();
+      for (const name of requiredHeaders(document, status))
+        expect(res.headers.has(name), `${what}: ${name}`).toBe(true);
+      expect(await lintOpenApi(withSentBody(document, status, await res.json())), what).toEqual([]);
+    }
+    const reader = `Bearer ${await jwks.sign({ scope: 'orders:read' })}`;
+    expect((await fetch(`${url}/orders`, { headers: { authorization: reader } })).status).toBe(200);
+  });
+
+  it('an identity-provider outage is the documented 503, with Retry-After, logged once without the token', async () => {
+    jwks.setMode('error');
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const url = await start('outage');
+      const document = (await (await fetch(`${url}/openapi.json`)).json()) as Document;
+      const token = `Bearer ${await jwks.sign({ scope: 'orders:read' })}`;
+      const res = await fetch(`${url}/orders`, { headers: { authorization: token } });
+      expect(res.status).toBe(503);
+      await expect(res).toBeProblem({ code: 'auth_unavailable' });
+      expect(requiredHeaders(document, 503)).toEqual(['Retry-After']);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(await lintOpenApi(withSentBody(document, 503, await res.json()))).toEqual([]);
+      const lines = logged.mock.calls.map((call) => call.join(' '));
+      expect(lines).toContainEqual(expect.stringMatching(/^auth-errors: auth_unavailable \(503\) for GET \/orders\b/));
+      expect(lines.join('\n')).not.toContain(token.slice(7));
+    } finally {
+      logged.mockRestore();
+      jwks.setMode('ok');
+    }
+  });
+
+  it('the check can fail: a body that breaks the documented schema is reported', async () => {
+    const url = await start('negative');
+    const document = (await (await fetch(`${url}/openapi.json`)).json()) as Document;
+    const wrong = {
+      type: 'https://auth-errors.dev/problems/forbidden',
+      title: 'Forbidden',
+      status: 401,
+      detail: 'x',
+      code: 'forbidden',
+    };
+    expect(await lintOpenApi(withSentBody(document, 401, wrong))).toEqual([
+      expect.stringMatching(/^no-invalid-media-type-examples /),
+    ]);
+  });
+});
