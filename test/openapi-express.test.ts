@@ -15,20 +15,11 @@ import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { repoRoot } from './support/examples.js';
 import { AUDIENCE, ISSUER, startJwks } from './support/jwks.js';
-import { lintOpenApi } from './support/openapi-lint.js';
+import { lintOpenApi, requiredHeaders, type ServedDocument, withSentBody } from './support/openapi-lint.js';
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 const block = /## OpenAPI\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
 const file = join(repoRoot, 'test', '.readme-openapi.ts');
-
-type Document = {
-  paths: Record<string, { get: { responses: Record<string, { $ref: string }> } }>;
-  components: { responses: Record<string, Response>; headers: Record<string, { required?: boolean }> };
-};
-type Response = {
-  headers?: Record<string, { $ref?: string; required?: boolean }>;
-  content: Record<string, { examples?: Record<string, { value: unknown }> }>;
-};
 
 let jwks: Awaited<ReturnType<typeof startJwks>>;
 const servers: Server[] = [];
@@ -40,28 +31,6 @@ async function start(tag: string): Promise<string> {
   servers.push(server);
   await once(server, 'listening');
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** Every header the documented response of `status` requires, by name. */
-function requiredHeaders(document: Document, status: number): string[] {
-  const ref = document.paths['/orders']?.get.responses[String(status)]?.$ref ?? '';
-  const response = document.components.responses[ref.replace('#/components/responses/', '')];
-  return Object.entries(response?.headers ?? {})
-    .filter(([name, header]) =>
-      header.$ref === undefined ? header.required === true : document.components.headers[name]?.required === true,
-    )
-    .map(([name]) => name);
-}
-
-/** The document with `body` as the only example of the response documented for `status`, for the linter to check. */
-function withSentBody(document: Document, status: number, body: unknown): Document {
-  const copy = structuredClone(document);
-  const ref = copy.paths['/orders']?.get.responses[String(status)]?.$ref ?? '';
-  const content = copy.components.responses[ref.replace('#/components/responses/', '')]?.content[
-    'application/problem+json'
-  ] as { examples?: Record<string, { value: unknown }> };
-  content.examples = { sent: { value: body } };
-  return copy;
 }
 
 beforeAll(async () => {
@@ -85,7 +54,7 @@ describe("README's OpenAPI example on Express", () => {
 
   it('each failure it sends is documented: status, required headers, and a body of the documented schema', async () => {
     const url = await start('failures');
-    const document = (await (await fetch(`${url}/openapi.json`)).json()) as Document;
+    const document = (await (await fetch(`${url}/openapi.json`)).json()) as ServedDocument;
     const writer = `Bearer ${await jwks.sign({ scope: 'orders:write' })}`;
     const cases = [
       ['no credentials', {}, 401],
@@ -99,9 +68,9 @@ describe("README's OpenAPI example on Express", () => {
       await expect(res).toBeProblem({ status });
       if (status === 401) expect(res).toBeUnauthorized();
       if (status === 403) expect(res).toBeForbidden();
-      for (const name of requiredHeaders(document, status))
+      for (const name of requiredHeaders(document, '/orders', status))
         expect(res.headers.has(name), `${what}: ${name}`).toBe(true);
-      expect(await lintOpenApi(withSentBody(document, status, await res.json())), what).toEqual([]);
+      expect(await lintOpenApi(withSentBody(document, '/orders', status, await res.json())), what).toEqual([]);
     }
     const reader = `Bearer ${await jwks.sign({ scope: 'orders:read' })}`;
     expect((await fetch(`${url}/orders`, { headers: { authorization: reader } })).status).toBe(200);
@@ -112,14 +81,14 @@ describe("README's OpenAPI example on Express", () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
       const url = await start('outage');
-      const document = (await (await fetch(`${url}/openapi.json`)).json()) as Document;
+      const document = (await (await fetch(`${url}/openapi.json`)).json()) as ServedDocument;
       const token = `Bearer ${await jwks.sign({ scope: 'orders:read' })}`;
       const res = await fetch(`${url}/orders`, { headers: { authorization: token } });
       expect(res.status).toBe(503);
       await expect(res).toBeProblem({ code: 'auth_unavailable' });
-      expect(requiredHeaders(document, 503)).toEqual(['Retry-After']);
+      expect(requiredHeaders(document, '/orders', 503)).toEqual(['Retry-After']);
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
-      expect(await lintOpenApi(withSentBody(document, 503, await res.json()))).toEqual([]);
+      expect(await lintOpenApi(withSentBody(document, '/orders', 503, await res.json()))).toEqual([]);
       const lines = logged.mock.calls.map((call) => call.join(' '));
       expect(lines).toContainEqual(expect.stringMatching(/^auth-errors: auth_unavailable \(503\) for GET \/orders\b/));
       expect(lines.join('\n')).not.toContain(token.slice(7));
@@ -131,7 +100,7 @@ describe("README's OpenAPI example on Express", () => {
 
   it('the check can fail: a body that breaks the documented schema is reported', async () => {
     const url = await start('negative');
-    const document = (await (await fetch(`${url}/openapi.json`)).json()) as Document;
+    const document = (await (await fetch(`${url}/openapi.json`)).json()) as ServedDocument;
     const wrong = {
       type: 'https://auth-errors.dev/problems/forbidden',
       title: 'Forbidden',
@@ -139,7 +108,7 @@ describe("README's OpenAPI example on Express", () => {
       detail: 'x',
       code: 'forbidden',
     };
-    expect(await lintOpenApi(withSentBody(document, 401, wrong))).toEqual([
+    expect(await lintOpenApi(withSentBody(document, '/orders', 401, wrong))).toEqual([
       expect.stringMatching(/^no-invalid-media-type-examples /),
     ]);
   });

@@ -131,7 +131,7 @@ const surface: Record<string, { file: string; values: string[]; types: string[] 
   '@auth-errors/core/openapi': {
     file: 'packages/core/dist/openapi.d.ts',
     values: ['openApiComponents'],
-    types: ['OpenApiComponents', 'OpenApiObject', 'OpenApiOptions'],
+    types: ['OpenApiComponents', 'OpenApiOptions'],
   },
   '@auth-errors/testing': {
     file: 'packages/testing/dist/index.d.ts',

@@ -49,3 +49,46 @@ export function withExamples(
     components: copy,
   };
 }
+
+/** An OpenAPI document as the tests read it: operations whose responses reference components. */
+export interface ServedDocument {
+  readonly paths: Record<string, Record<string, { readonly responses: Record<string, { readonly $ref?: string }> }>>;
+  readonly components: {
+    readonly responses: Record<string, DocumentedResponse>;
+    readonly headers?: Record<string, { readonly required?: boolean }>;
+  };
+}
+interface DocumentedResponse {
+  readonly headers?: Record<string, { readonly $ref?: string; readonly required?: boolean }>;
+  readonly content: Record<string, { examples?: Record<string, { value: unknown }> }>;
+}
+
+function responseName(document: ServedDocument, path: string, status: number): string {
+  const ref = document.paths[path]?.get?.responses[String(status)]?.$ref;
+  if (ref === undefined) throw new Error(`GET ${path} documents no ${status} response component`);
+  return ref.replace('#/components/responses/', '');
+}
+
+/** The headers the response documented for `GET path` and `status` requires, by name. */
+export function requiredHeaders(document: ServedDocument, path: string, status: number): string[] {
+  const response = document.components.responses[responseName(document, path, status)];
+  return Object.entries(response?.headers ?? {})
+    .filter(([name, header]) =>
+      header.$ref === undefined ? header.required === true : document.components.headers?.[name]?.required === true,
+    )
+    .map(([name]) => name);
+}
+
+/**
+ * A copy of the document whose response for `GET path` and `status` has
+ * `body` as its only example: the linter then checks that body against the
+ * documented schema.
+ */
+export function withSentBody(document: ServedDocument, path: string, status: number, body: unknown): ServedDocument {
+  const copy = structuredClone(document);
+  const response = copy.components.responses[responseName(copy, path, status)];
+  const content = response?.content['application/problem+json'];
+  if (content === undefined) throw new Error(`the ${status} response of GET ${path} has no application/problem+json`);
+  content.examples = { sent: { value: body } };
+  return copy;
+}

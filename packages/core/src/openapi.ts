@@ -40,14 +40,21 @@ export interface OpenApiOptions
 }
 
 /** A JSON object of the document (a schema, a header, a response…), as plain data. */
-export type OpenApiObject = { [key: string]: unknown };
+type OpenApiObject = { [key: string]: unknown };
+
+/**
+ * One component, as plain JSON. Typed loosely on purpose: it is assigned to
+ * whatever typing the document has (openapi-types in @fastify/swagger, your own).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: plain JSON that any OpenAPI typing must accept without a cast.
+type Component = any;
 
 /** The `components` of an OpenAPI 3.1 document: plain objects, a fresh copy on every call. */
 export interface OpenApiComponents {
-  schemas: Record<string, OpenApiObject>;
-  headers: Record<string, OpenApiObject>;
-  responses: Record<string, OpenApiObject>;
-  securitySchemes: Record<string, OpenApiObject>;
+  schemas: Record<string, Component>;
+  headers: Record<string, Component>;
+  responses: Record<string, Component>;
+  securitySchemes: Record<string, Component>;
 }
 
 type Status = ProblemTypeEntry['status'];
