@@ -29,7 +29,7 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const T0 = Date.UTC(2030, 0, 1);
 const BODY_MARKER = 'secret-body-marker-7f3e';
-/** The fetch timeout where a test makes the provider hang (real time); 2 s elsewhere, so a busy machine cannot time out. */
+/** The fetch timeout where a test makes the provider hang (real time); 2 s elsewhere, so that a busy machine does not time out. */
 const HANG_TIMEOUT = 200;
 
 type Respond = (req: IncomingMessage, res: ServerResponse) => void;
@@ -40,6 +40,8 @@ let k1Private: CryptoKey;
 let k2: JWK;
 let ec: JWK;
 let privateJwk: JWK;
+let ed: JWK;
+let x25519: JWK;
 let respond: Respond;
 let arrivals: number[] = [];
 let refused = false;
@@ -96,6 +98,9 @@ beforeAll(async () => {
   [[k1, k1Private], [k2], [ec]] = await Promise.all([jwk('k1'), jwk('k2'), jwk('k-ec', 'ES256')]);
   const pair = await generateKeyPair('RS256', { extractable: true });
   privateJwk = { ...(await exportJWK(pair.privateKey)), kid: 'k-private', alg: 'RS256' };
+  [[ed]] = await Promise.all([jwk('k-ed', 'EdDSA')]);
+  const ecdh = await generateKeyPair('ECDH-ES', { crv: 'X25519', extractable: true });
+  x25519 = await exportJWK(ecdh.publicKey);
   await listen();
   respond = serve([]);
   await (await fetch(url)).text(); // the first fetch of a process loads undici: keep that out of the timeouts below
@@ -350,6 +355,30 @@ describe('unknown kids', () => {
     expect(await outcome(lookup(keys, 'k1'))).toBe('key');
   });
 
+  it('during an outage, a new kid past the backoff waits for one refetch; it fails, so 503', async () => {
+    respond = serve([k1]);
+    const keys = source();
+    await lookup(keys, 'k1');
+    respond = FAULTS.status500 as Respond;
+    at(11 * MINUTE);
+    expect(await outcome(lookup(keys, 'k1'))).toBe('key'); // the refetch fails: stale
+    at(11 * MINUTE + SECOND); // past the first backoff
+    expect(await outcome(lookup(keys, 'k-new'))).toBe('ERR_JWKS_UNAVAILABLE');
+    expect(arrivals).toHaveLength(3);
+    respond = serve([k1, k2]);
+    at(11 * MINUTE + 3 * SECOND); // past the second backoff: the provider answers, k2 is there
+    expect(await outcome(lookup(keys, 'k2'))).toBe('key');
+    expect(ofType('recovered')).toHaveLength(1);
+    expect(arrivals).toHaveLength(4);
+  });
+
+  it("jose's other key errors pass through: an HMAC alg, and a kid-less header matching several keys", async () => {
+    const keys = source();
+    expect(await outcome(lookup(keys, 'k1', 'HS256'))).toBe('ERR_JOSE_NOT_SUPPORTED');
+    expect(await outcome(keys({ alg: 'RS256' }))).toBe('ERR_JWKS_MULTIPLE_MATCHING_KEYS');
+    expect(arrivals).toHaveLength(1);
+  });
+
   it('key rotation: a new kid after one refetch; a removed key stops after the next successful refetch', async () => {
     respond = serve([k1]);
     const keys = source();
@@ -382,7 +411,7 @@ describe('a 15-minute outage (from minute 5 to 20, the cache age is 10 minutes)'
   afterAll(() => console.log(`key-source: 15-minute outage, one lookup every 5 s ${JSON.stringify(summary)}`));
 
   it.each(modes)('%s: known kids never fail, unknown kids are 503, one fetch per backoff, recovery', async (mode) => {
-    const keys = source({ timeoutDuration: HANG_TIMEOUT });
+    const keys = source({ timeoutDuration: mode === 'hang' || mode === 'stallBody' ? HANG_TIMEOUT : 2000 });
     const results = new Map<Outcome, number>();
     let unknown: Outcome | undefined;
     let health: unknown;
@@ -413,7 +442,7 @@ describe('a 15-minute outage (from minute 5 to 20, the cache age is 10 minutes)'
     expect(failed.length).toBeGreaterThan(5);
     expect(failed.map((e) => e.retryIn).slice(0, 7)).toEqual([1, 2, 4, 8, 16, 30, 30].map((s) => s * SECOND));
     expect(started()).toBe(ended());
-    expect(failed.every((e) => e.reason === failed[0]?.reason)).toBe(true);
+    expect(failed.map((e) => e.reason).filter((r) => r !== failed[0]?.reason)).toEqual([]);
     // No response body ever reaches an event.
     expect(JSON.stringify(events)).not.toContain(BODY_MARKER);
     expect(ofType('stale')).toEqual([{ type: 'stale', age: expect.any(Number), keys: 3 }]);
@@ -536,6 +565,27 @@ describe('past maxStale, and cold starts', () => {
     expect(error).toBeInstanceOf(KeySourceError);
     expect(error).toMatchObject({ name: 'KeySourceError', code: 'ERR_JWKS_UNAVAILABLE', reason: 'http_status 500' });
     expect(String(error)).not.toContain(BODY_MARKER);
+  });
+});
+
+describe('createKeySourceLogger', () => {
+  it('words a cold start, long outages, maxStale and recovery, one line per state change', () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((text: string) => lines.push(text));
+    const log = createKeySourceLogger('idp.example');
+    log({ type: 'fetched', keys: 2, maxAge: 600_000 });
+    log({ type: 'failed', reason: 'network', failures: 1, retryIn: 1000 });
+    log({ type: 'failed', reason: 'network', failures: 2, retryIn: 2000 });
+    at(3 * 60 * MINUTE);
+    log({ type: 'stale', age: 3 * 60 * MINUTE, keys: 2 });
+    log({ type: 'expired', age: 25 * 60 * MINUTE });
+    log({ type: 'recovered', downFor: 26 * 60 * MINUTE, failures: 80, keys: 2 });
+    expect(lines).toEqual([
+      'auth-errors: JWKS at idp.example is unavailable (network); no keys yet, JWT requests get 503',
+      'auth-errors: JWKS at idp.example still unavailable after 3 h; using keys of 3 h ago',
+      'auth-errors: JWKS at idp.example unavailable past maxStale: keys of 25 h ago dropped, JWT requests get 503',
+      'auth-errors: JWKS at idp.example recovered after 26 h and 80 failed fetches: 2 keys',
+    ]);
   });
 });
 
@@ -686,7 +736,16 @@ describe('bad input from the provider: bounded, evented, never a crash', () => {
     ['timeout', FAULTS.stallBody],
     ['http_status 404', ((_req, res) => res.writeHead(404).end(BODY_MARKER)) as Respond],
   ])('%s', async (reason, respondWith) => {
-    expect(await failure(respondWith as Respond, { timeoutDuration: HANG_TIMEOUT })).toBe(reason);
+    const timeoutDuration = reason === 'timeout' ? HANG_TIMEOUT : 2000;
+    expect(await failure(respondWith as Respond, { timeoutDuration })).toBe(reason);
+  });
+
+  it('a connection dropped in the middle of the body is "network"', async () => {
+    const reason = await failure((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"keys": [', () => res.socket?.destroy());
+    });
+    expect(reason).toBe('network');
   });
 
   it('a redirect is not followed: http_status 302, one request', async () => {
@@ -713,18 +772,24 @@ describe('bad input from the provider: bounded, evented, never a crash', () => {
       { kty: 'AKP', kid: 'k-akp', alg: 'ML-DSA-44', pub: 'AAAA' },
       'not a key' as unknown as JWK,
       { ...k2, kid: 'k2', key_ops: ['verify'] },
+      ed, // an Ed25519 key: kept
+      { ...x25519, kid: 'k-x25519' }, // an ECDH key cannot verify
+      { ...ec, kid: undefined }, // no kid: kept, and never a duplicate
+      { ...ec, kid: undefined },
     ]);
     const keys = source();
     expect(await outcome(lookup(keys, 'k1'))).toBe('key');
     expect(await outcome(lookup(keys, 'k1', 'ES256'))).toBe('key');
     expect(await outcome(lookup(keys, 'k2'))).toBe('key');
-    for (const kid of ['k-private', 'k-oct', 'k-enc', 'k-ops', 'k-hs', 'k-none', 'k-bad', 'k-small', 'k-akp']) {
+    expect(await outcome(lookup(keys, 'k-ed', 'EdDSA'))).toBe('key');
+    const names = ['k-private', 'k-oct', 'k-enc', 'k-ops', 'k-hs', 'k-none', 'k-bad', 'k-small', 'k-akp', 'k-x25519'];
+    for (const kid of names) {
       expect(await outcome(lookup(keys, kid)), kid).toBe('ERR_JWKS_NO_MATCHING_KEY');
     }
     expect(ofType('dropped')).toEqual([
       {
         type: 'dropped',
-        count: 12,
+        count: 13,
         reasons: {
           duplicate_kid: 1,
           private_key: 1,
@@ -732,13 +797,13 @@ describe('bad input from the provider: bounded, evented, never a crash', () => {
           use: 1,
           key_ops: 1,
           algorithm: 2,
-          invalid_key: 3,
+          invalid_key: 4,
           key_type: 1,
           not_a_key: 1,
         },
       },
     ]);
-    expect(ofType('fetched')).toMatchObject([{ keys: 3 }]);
+    expect(ofType('fetched')).toMatchObject([{ keys: 6 }]);
     // The duplicate that was dropped is not what verifies: k1's own key is.
     const jws = await new CompactSign(new TextEncoder().encode('x'))
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
