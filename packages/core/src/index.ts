@@ -33,6 +33,16 @@ export type {
 export type { GuardMiddleware } from './guards/kit.js';
 export type { AuthRequest } from './guards/request.js';
 export type { JwtVerifierOptions } from './jwt.js';
+export {
+  createKeySourceLogger,
+  createRemoteKeySource,
+  type DroppedKeyReason,
+  type KeySource,
+  KeySourceError,
+  type KeySourceEvent,
+  type KeySourceHealth,
+  type KeySourceOptions,
+} from './key-source.js';
 export type { ProblemDetails } from './problem.js';
 export { problemSchema } from './problem-schema.js';
 export type { AuthErrorEvent } from './render.js';
