@@ -10,12 +10,17 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import '@auth-errors/testing/vitest';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { repoRoot } from './support/examples.js';
 import { AUDIENCE, ISSUER, startJwks } from './support/jwks.js';
-import { lintOpenApi, requiredHeaders, type ServedDocument, withSentBody } from './support/openapi-lint.js';
+import {
+  expectDocumentedFailure,
+  lintOpenApi,
+  requiredHeaders,
+  type ServedDocument,
+  withSentBody,
+} from './support/openapi-lint.js';
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 const block = /## OpenAPI\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
@@ -65,12 +70,7 @@ describe("README's OpenAPI example on Express", () => {
     for (const [what, headers, status] of cases) {
       const res = await fetch(`${url}/orders`, { headers });
       expect(res.status, what).toBe(status);
-      await expect(res).toBeProblem({ status });
-      if (status === 401) expect(res).toBeUnauthorized();
-      if (status === 403) expect(res).toBeForbidden();
-      for (const name of requiredHeaders(document, '/orders', status))
-        expect(res.headers.has(name), `${what}: ${name}`).toBe(true);
-      expect(await lintOpenApi(withSentBody(document, '/orders', status, await res.json())), what).toEqual([]);
+      await expectDocumentedFailure(document, '/orders', res, what);
     }
     const reader = `Bearer ${await jwks.sign({ scope: 'orders:read' })}`;
     expect((await fetch(`${url}/orders`, { headers: { authorization: reader } })).status).toBe(200);
@@ -85,10 +85,9 @@ describe("README's OpenAPI example on Express", () => {
       const token = `Bearer ${await jwks.sign({ scope: 'orders:read' })}`;
       const res = await fetch(`${url}/orders`, { headers: { authorization: token } });
       expect(res.status).toBe(503);
-      await expect(res).toBeProblem({ code: 'auth_unavailable' });
       expect(requiredHeaders(document, '/orders', 503)).toEqual(['Retry-After']);
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
-      expect(await lintOpenApi(withSentBody(document, '/orders', 503, await res.json()))).toEqual([]);
+      await expectDocumentedFailure(document, '/orders', res, 'outage', { code: 'auth_unavailable' });
       const lines = logged.mock.calls.map((call) => call.join(' '));
       expect(lines).toContainEqual(expect.stringMatching(/^auth-errors: auth_unavailable \(503\) for GET \/orders\b/));
       expect(lines.join('\n')).not.toContain(token.slice(7));

@@ -5,7 +5,9 @@
  * schema (`no-invalid-media-type-examples`). Header examples are not checked
  * by it: the tests parse those themselves.
  */
+import '@auth-errors/testing/vitest';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
+import { expect } from 'vitest';
 
 export interface LintOptions {
   /**
@@ -91,4 +93,26 @@ export function withSentBody(document: ServedDocument, path: string, status: num
   if (content === undefined) throw new Error(`the ${status} response of GET ${path} has no application/problem+json`);
   content.examples = { sent: { value: body } };
   return copy;
+}
+
+/**
+ * One failure an app sent, held to the document it serves for `GET path`: a
+ * problem with `members`, on the 401/403 side of the rule its status says,
+ * with every header the documented response requires, and a body the linter
+ * finds conforming to the documented schema. Reads the body.
+ */
+export async function expectDocumentedFailure(
+  document: ServedDocument,
+  path: string,
+  res: Response,
+  what: string,
+  members: Readonly<Record<string, unknown>> = {},
+): Promise<void> {
+  const { status } = res;
+  await expect(res, what).toBeProblem({ status, ...members });
+  if (status === 401) expect(res, what).toBeUnauthorized();
+  if (status === 403) expect(res, what).toBeForbidden();
+  for (const name of requiredHeaders(document, path, status))
+    expect(res.headers.has(name), `${what}: ${name}`).toBe(true);
+  expect(await lintOpenApi(withSentBody(document, path, status, await res.json())), what).toEqual([]);
 }

@@ -309,7 +309,7 @@ describe('on a hand-written server, each mistake fails with a message that says 
     expect(message).not.toContain('"title" is');
     expect(failureOf(() => expect(res).toBeProblem({ requiredScopes: ['x'] }))).toContain('"requiredScopes" is absent');
     expect(failureOf(() => expect(res).not.toBeProblem({ code: 'credentials_required' }))).toContain(
-      'expected the response not to be a problem matching { code: "credentials_required" }, but it is',
+      'expected the response not to be a problem matching { code: "credentials_required" }, but it is one:\n  received status 401',
     );
   });
 
