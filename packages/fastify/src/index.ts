@@ -43,23 +43,28 @@ function write(reply: FastifyReply, response: core.RenderedResponse): FastifyRep
   for (const [name, value] of Object.entries(response.headers)) reply.header(name, value);
   appendTo(reply, 'vary', response.vary);
   appendTo(reply, 'access-control-expose-headers', response.expose);
-  // A Buffer: Fastify appends "; charset=utf-8" to a JSON media type sent as a string, and runs no
-  // serializer or response schema on a Buffer, so a route's 4xx schema never strips a member.
-  return reply.send(reply.request.method === 'HEAD' ? headPayload(response) : Buffer.from(response.body));
+  // The body as it is: with a serializer of its own, Fastify appends no "; charset=utf-8" to the
+  // JSON media type, and no route response schema strips a member.
+  reply.serializer(asIs);
+  return reply.send(reply.request.method === 'HEAD' ? headPayload(response) : response.body);
 }
+
+const asIs = (body: string) => body;
 
 /**
  * HEAD gets no body from the core. Fastify's automatic HEAD route sets Content-Length from the
  * payload it is given, then drops it (as Node does for every HEAD response): a payload of the
  * announced length keeps Content-Length that of the GET response (RFC 9110 §9.3.2).
  */
-function headPayload(response: core.RenderedResponse): Buffer {
-  return Buffer.alloc(Number(response.headers['content-length'] ?? 0));
+function headPayload(response: core.RenderedResponse): string {
+  return ' '.repeat(Number(response.headers['content-length'] ?? 0));
 }
 
 /** Adds `names` to a list header, keeping what a CORS layer or the route put there. */
 function appendTo(reply: FastifyReply, header: string, names: readonly string[]): void {
-  if (names.length > 0) reply.header(header, core.appendToList(reply.getHeader(header), names));
+  if (names.length === 0) return;
+  const existing = reply.getHeader(header);
+  reply.header(header, existing === undefined ? names.join(', ') : core.appendToList(existing, names));
 }
 
 function facts(request: FastifyRequest): core.RequestFacts {
@@ -71,11 +76,13 @@ function facts(request: FastifyRequest): core.RequestFacts {
  * route's error handler passes it on. Without `authErrors` in scope a guard's
  * AuthError is thrown too: Fastify's default handler still sends its status and challenge.
  */
-function answer(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  const render = (request.server as { [RENDERER]?: Render })[RENDERER];
-  const response = render?.(error, facts(request), request);
-  if (response === undefined) throw error;
-  return write(reply, response);
+function answer(request: FastifyRequest, reply: FastifyReply): (error: unknown) => FastifyReply {
+  return (error) => {
+    const render = (request.server as { [RENDERER]?: Render })[RENDERER];
+    const response = render?.(error, facts(request), request);
+    if (response === undefined) throw error;
+    return write(reply, response);
+  };
 }
 
 /** Auth failures first; then the route's own handler, if any; else the scope's handler receives the very value thrown. */
@@ -109,24 +116,17 @@ function authRequest(request: FastifyRequest): core.AuthRequest {
 
 export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp, resourceMetadata, authOf } =
   core.createGuardKit<AuthHook, FastifyRequest>({
-    fromGuard: (guard) => async (request, reply) => {
-      let auth: core.AuthInfo | undefined;
-      try {
-        auth = await guard(authRequest(request));
-      } catch (error) {
-        return answer(request, reply, error);
-      }
-      if (auth === undefined) return;
-      core.storeAuth(request, auth, guard);
-      for (const [name, value] of core.successHeaders(auth)) reply.header(name, value);
-    },
-    fromCheck: (check) => async (request, reply) => {
-      try {
-        await check(core.storedAuth(request), authRequest(request));
-      } catch (error) {
-        return answer(request, reply, error);
-      }
-    },
+    fromGuard: (guard) => (request, reply) =>
+      guard(authRequest(request)).then(
+        (auth) => {
+          if (auth === undefined) return;
+          core.storeAuth(request, auth, guard);
+          for (const [name, value] of core.successHeaders(auth)) reply.header(name, value);
+        },
+        answer(request, reply),
+      ),
+    fromCheck: (check) => (request, reply) =>
+      check(core.storedAuth(request), authRequest(request)).then(undefined, answer(request, reply)),
     fromResponder: (respond) => async (request, reply) => {
       const response = respond(facts(request));
       if (response !== undefined) return write(reply, response);
