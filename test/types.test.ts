@@ -45,7 +45,8 @@ function diagnosticsOf(configName: string): string[] {
     });
 }
 
-describe('type tests', () => {
+// A whole compiler run per program: minutes, not seconds, on a loaded 2-core machine.
+describe('type tests', { timeout: 180_000 }, () => {
   it('Express, Fastify, and a program using express-oauth2-jwt-bearer too, compile with skipLibCheck: false', () => {
     expect(diagnosticsOf('tsconfig.json')).toEqual([]);
   });
