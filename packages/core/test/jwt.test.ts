@@ -1,5 +1,5 @@
 /**
- * createJwtVerifier: option validation, the CONFORMANCE rules 44-52 vectors
+ * createJwtVerifier: option validation, the docs/conformance.md rules 44-52 vectors
  * with tokens minted here by jose, and remote JWKS failures served by a local
  * node:http server (rule 51: key source down is 503, token defects are 401).
  */
@@ -187,7 +187,7 @@ describe('createJwtVerifier options', () => {
   });
 });
 
-describe('JWT vectors (CONFORMANCE rules 44-52)', () => {
+describe('JWT vectors (rules 44-52)', () => {
   it('accepts a valid RS256 token and returns payload and header', async () => {
     const { payload, protectedHeader } = await createJwtVerifier(base())(await mint());
     expect(payload).toMatchObject({ iss: ISS, aud: AUD, sub: SUB, scope: 'orders:read' });
