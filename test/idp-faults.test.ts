@@ -2,7 +2,7 @@
  * Identity-provider faults: a JWKS served by the test on 127.0.0.1, switched at
  * run time between healthy, 500, broken JSON, valid JSON that is not a JWKS, a
  * hang, a body that stalls after the headers and a closed port, in front of the
- * same jwtAuth route on Express 5 and Koa 3. Past the cache age, a token whose
+ * same jwtAuth route on Express 5, Koa 3 and Fastify 5. Past the cache age, a token whose
  * key is in the last good set is still 200 (stale-if-error); a token whose kid
  * is not is 503 `auth_unavailable` with `Retry-After` and no challenge,
  * answered within the fetch timeout, never 401; failed fetches back off; the
@@ -15,9 +15,11 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AuthErrorEvent } from '@auth-errors/core/adapter';
 import * as expressAdapter from '@auth-errors/express';
+import * as fastifyAdapter from '@auth-errors/fastify';
 import * as koaAdapter from '@auth-errors/koa';
 import { Router } from '@koa/router';
 import express from 'express';
+import Fastify from 'fastify';
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import Koa from 'koa';
 import request from 'supertest';
@@ -121,9 +123,9 @@ async function startIdp(initialKeys: JWK[]) {
   };
 }
 
-type Flavor = 'express5' | 'koa3';
+type Flavor = 'express5' | 'koa3' | 'fastify5';
 
-function buildApp(flavor: Flavor, jwksUrl: string, events: AuthErrorEvent[]): RequestListener {
+async function buildApp(flavor: Flavor, jwksUrl: string, events: AuthErrorEvent[]): Promise<RequestListener> {
   const jwtOptions = { jwksUrl, issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'], jwks: JWKS };
   const renderOptions = { onError: (event: AuthErrorEvent) => events.push(event) };
   if (flavor === 'express5') {
@@ -134,6 +136,14 @@ function buildApp(flavor: Flavor, jwksUrl: string, events: AuthErrorEvent[]): Re
     });
     app.use(expressAdapter.authErrors(renderOptions));
     return app;
+  }
+  if (flavor === 'fastify5') {
+    const app = Fastify();
+    await app.register(fastifyAdapter.authErrors, renderOptions);
+    const bearer = fastifyAdapter.jwtAuth(jwtOptions);
+    app.get('/orders', { onRequest: bearer }, async (req) => ({ sub: bearer.auth(req).claims.sub }));
+    await app.ready();
+    return app.routing; // the request listener Fastify's own server uses
   }
   const app = new Koa();
   const router = new Router();
@@ -161,7 +171,7 @@ const measured: { flavor: Flavor; fault: Fault; ms: number; fetches: number; cau
 const bursts: { flavor: Flavor; refetches: number }[] = [];
 const hangBursts: { flavor: Flavor; requests: number; fetches: number }[] = [];
 
-describe.each(['express5', 'koa3'] as const)('%s: jwtAuth in front of a failing JWKS', (flavor) => {
+describe.each(['express5', 'koa3', 'fastify5'] as const)('%s: jwtAuth in front of a failing JWKS', (flavor) => {
   let idp: Awaited<ReturnType<typeof startIdp>>;
   let app: Server;
   let base: string;
@@ -178,7 +188,7 @@ describe.each(['express5', 'koa3'] as const)('%s: jwtAuth in front of a failing 
     [k1, k2] = await Promise.all([signingKey('k1'), signingKey('k2')]);
     [tokenK1, tokenK2] = await Promise.all([sign(k1), sign(k2)]);
     idp = await startIdp([k1.jwk]);
-    app = createServer(buildApp(flavor, idp.url, events));
+    app = createServer(await buildApp(flavor, idp.url, events));
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
   });
