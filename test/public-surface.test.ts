@@ -11,9 +11,13 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const ERRORS = [
+/** The core's root entry: what an application uses; every adapter re-exports all of it. */
+const CORE_VALUES = [
   'AuthError',
+  'KeySourceError',
   'authUnavailable',
+  'createKeySourceLogger',
+  'createRemoteKeySource',
   'credentialsRequired',
   'forbidden',
   'insufficientScope',
@@ -21,6 +25,7 @@ const ERRORS = [
   'invalidCredentials',
   'invalidRequest',
   'invalidToken',
+  'problemSchema',
   'safeEqual',
 ];
 const APP_TYPES = [
@@ -32,12 +37,17 @@ const APP_TYPES = [
   'AuthScheme',
   'BasicGuardOptions',
   'BearerGuardOptions',
+  'DroppedKeyReason',
   'ExtensionMembers',
   'Extensions',
   'GuardMiddleware',
   'JwtAuthInfo',
   'JwtGuardOptions',
   'JwtVerifierOptions',
+  'KeySource',
+  'KeySourceEvent',
+  'KeySourceHealth',
+  'KeySourceOptions',
   'Policy',
   'PrincipalOf',
   'ProblemDetails',
@@ -60,13 +70,13 @@ const ADAPTER_VALUES = [
 const surface: Record<string, { file: string; values: string[]; types: string[] }> = {
   '@auth-errors/core': {
     file: 'packages/core/dist/index.d.ts',
-    values: [...ERRORS, 'problemSchema'],
+    values: CORE_VALUES,
     types: APP_TYPES,
   },
   '@auth-errors/core/adapter': {
     file: 'packages/core/dist/adapter.d.ts',
     values: [
-      ...ERRORS,
+      ...CORE_VALUES,
       'DEFAULT_REALM',
       'DEFAULT_TYPE_BASE',
       'PROBLEM_JSON',
@@ -95,7 +105,6 @@ const surface: Record<string, { file: string; values: string[]; types: string[] 
       'normalize',
       'problemDetails',
       'problemMediaType',
-      'problemSchema',
       'readAuthorization',
       'renderFacts',
       'scopesOf',
@@ -144,22 +153,22 @@ const surface: Record<string, { file: string; values: string[]; types: string[] 
   '@auth-errors/testing/vitest': { file: 'packages/testing/dist/vitest.d.ts', values: [], types: [] },
   '@auth-errors/express': {
     file: 'packages/express/dist/index.d.ts',
-    values: [...ERRORS, ...ADAPTER_VALUES],
+    values: [...CORE_VALUES, ...ADAPTER_VALUES],
     types: [...APP_TYPES, 'AuthErrorsOptions'],
   },
   '@auth-errors/koa': {
     file: 'packages/koa/dist/index.d.ts',
-    values: [...ERRORS, ...ADAPTER_VALUES],
+    values: [...CORE_VALUES, ...ADAPTER_VALUES],
     types: [...APP_TYPES, 'AuthContext', 'AuthErrorsOptions'],
   },
   '@auth-errors/fetch': {
     file: 'packages/fetch/dist/index.d.ts',
-    values: [...ERRORS, 'AuthErrorResponse', 'authErrors'],
+    values: [...CORE_VALUES, 'AuthErrorResponse', 'authErrors'],
     types: [...APP_TYPES, 'AuthErrorsOptions', 'FetchAuth', 'Gate'],
   },
   '@auth-errors/fastify': {
     file: 'packages/fastify/dist/index.d.ts',
-    values: [...ERRORS, ...ADAPTER_VALUES, 'problemSchema'],
+    values: [...CORE_VALUES, ...ADAPTER_VALUES],
     types: [...APP_TYPES, 'AuthErrorsOptions', 'AuthHook'],
   },
 };

@@ -93,11 +93,16 @@ export type Renderer<Request = unknown> = (
   native?: Request,
 ) => RenderedResponse | undefined;
 
+/** `KeySourceError`'s code: see key-source-fetch.ts. */
+const KEY_SOURCE_UNAVAILABLE = 'ERR_JWKS_UNAVAILABLE';
+
 function logUnavailable(event: AuthErrorEvent): void {
   if (event.status < 500) return;
   const cause = event.cause;
   const name = readProperty(cause, 'name');
   const code = readProperty(cause, 'code') ?? readProperty(readProperty(cause, 'cause'), 'code');
+  // The key source logs its own outage once per state change; a line per refused request would flood the log.
+  if (code === KEY_SOURCE_UNAVAILABLE) return;
   const reason = [typeof name === 'string' ? name : undefined, typeof code === 'string' ? `[${code}]` : undefined]
     .filter(Boolean)
     .join(' ');

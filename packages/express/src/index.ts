@@ -5,19 +5,8 @@
 import * as core from '@auth-errors/core/adapter';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 
-export type * from '@auth-errors/core';
-export {
-  AuthError,
-  authUnavailable,
-  credentialsRequired,
-  forbidden,
-  insufficientScope,
-  insufficientUserAuthentication,
-  invalidCredentials,
-  invalidRequest,
-  invalidToken,
-  safeEqual,
-} from '@auth-errors/core';
+// The core's root entry is exactly what an application uses, whatever its framework.
+export * from '@auth-errors/core';
 
 /** `extensions`, when a function, receives Express's `req`. */
 export type AuthErrorsOptions = core.RenderOptions<Request>;

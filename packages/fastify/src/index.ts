@@ -9,20 +9,8 @@ import * as core from '@auth-errors/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 
-export type * from '@auth-errors/core';
-export {
-  AuthError,
-  authUnavailable,
-  credentialsRequired,
-  forbidden,
-  insufficientScope,
-  insufficientUserAuthentication,
-  invalidCredentials,
-  invalidRequest,
-  invalidToken,
-  problemSchema,
-  safeEqual,
-} from '@auth-errors/core';
+// The core's root entry is exactly what an application uses, whatever its framework.
+export * from '@auth-errors/core';
 
 /** `extensions`, when a function, receives Fastify's `request`. */
 export type AuthErrorsOptions = core.RenderOptions<FastifyRequest>;

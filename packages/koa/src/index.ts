@@ -6,19 +6,8 @@
 import * as core from '@auth-errors/core/adapter';
 import type { Context, Middleware } from 'koa';
 
-export type * from '@auth-errors/core';
-export {
-  AuthError,
-  authUnavailable,
-  credentialsRequired,
-  forbidden,
-  insufficientScope,
-  insufficientUserAuthentication,
-  invalidCredentials,
-  invalidRequest,
-  invalidToken,
-  safeEqual,
-} from '@auth-errors/core';
+// The core's root entry is exactly what an application uses, whatever its framework.
+export * from '@auth-errors/core';
 
 /** `extensions`, when a function, receives Koa's `ctx`. */
 export type AuthErrorsOptions = core.RenderOptions<Context>;

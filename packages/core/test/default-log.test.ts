@@ -1,0 +1,40 @@
+/**
+ * The renderer's default log: one line per 5xx, naming the cause's class and
+ * code but never its message; nothing for expected 4xx failures; and nothing
+ * for a key-source outage, which the key source itself logs once per state
+ * change (down, still down, recovered) however many requests it refuses.
+ */
+import { authUnavailable, createRenderer, invalidToken, KeySourceError } from '@auth-errors/core/adapter';
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+
+const GET = { method: 'GET', url: '/orders?access_token=secret-in-query' };
+let consoleError: MockInstance<typeof console.error>;
+beforeEach(() => {
+  consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+});
+afterEach(() => consoleError.mockRestore());
+
+describe('the default log', () => {
+  it('is one line per 5xx with the cause class and code, never its message or the query', () => {
+    const cause = Object.assign(new TypeError('fetch failed for https://idp.internal/jwks'), { code: 'ECONNREFUSED' });
+    createRenderer()(authUnavailable({ cause }), GET);
+    expect(consoleError.mock.calls).toEqual([
+      ['auth-errors: auth_unavailable (503) for GET /orders: TypeError [ECONNREFUSED]'],
+    ]);
+  });
+
+  it('says nothing about expected 4xx failures', () => {
+    createRenderer()(invalidToken(), GET);
+    expect(consoleError).not.toHaveBeenCalled();
+  });
+
+  it('leaves a key-source outage to the key source, which logs state changes, not requests', () => {
+    const render = createRenderer();
+    for (let i = 0; i < 50; i += 1) {
+      const response = render(authUnavailable({ cause: new KeySourceError('timeout') }), GET);
+      expect(response?.status).toBe(503);
+      expect(response?.headers['retry-after']).toBe('5');
+    }
+    expect(consoleError).not.toHaveBeenCalled();
+  });
+});
