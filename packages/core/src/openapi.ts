@@ -105,7 +105,10 @@ const HEADERS: Record<string, { readonly name: string; readonly description: str
 /** Headers every failure has, described by the media types and caching of the document rather than here. */
 const UNDESCRIBED = new Set(['content-type', 'content-length', 'cache-control']);
 
-/** The security schemes, by auth-scheme; DPoP joins when the library implements it. */
+/**
+ * The security schemes, by auth-scheme. A new scheme (DPoP: `{ type: 'http', scheme: 'dpop' }`,
+ * RFC 9449 §7.1) does not compile until it is described here.
+ */
 const SECURITY_SCHEMES: Record<AuthScheme, { readonly name: string; readonly scheme: OpenApiObject }> = {
   Basic: {
     name: 'basicAuth',
@@ -139,7 +142,11 @@ interface Example {
   readonly error: () => AuthError;
 }
 
-/** Failures to render for the examples: at least one per code, with the wording the guards use. */
+/**
+ * Failures to render for the examples: at least one per code, with the wording
+ * the guards use. A new code (DPoP's `invalid_dpop_proof`, `use_dpop_nonce`)
+ * does not compile until it has its failures here.
+ */
 const EXAMPLES: Record<AuthErrorCode, readonly Example[]> = {
   credentials_required: [{ key: 'credentials_required', error: () => credentialsRequired() }],
   invalid_request: [
