@@ -18,13 +18,35 @@ export interface NodeRequestLike {
     readonly 'access-control-request-method'?: string | undefined;
   };
   /** Every field line of each header: Node keeps only the first `Authorization` in `headers`. */
-  readonly headersDistinct: { readonly authorization?: string[] | undefined };
+  /** Name, value, name, value…: what look-alikes without `headersDistinct` (Fastify's `inject()`) still offer. */
+  readonly rawHeaders?: readonly string[] | undefined;
+  readonly headersDistinct?: { readonly authorization?: string[] | undefined };
+}
+
+/**
+ * Every field line of `name` (lower case). Node's `headersDistinct` has them;
+ * a request look-alike without it (light-my-request, behind Fastify's
+ * `inject()`) still has `rawHeaders`, and failing both, the one value in
+ * `headers` is one line.
+ */
+function fieldLines(req: NodeRequestLike, name: 'authorization', value: string | string[]): string[] {
+  const distinct = req.headersDistinct?.[name];
+  if (distinct !== undefined) return distinct;
+  const raw = req.rawHeaders;
+  if (raw !== undefined) {
+    const lines: string[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      if ((raw[i] as string).toLowerCase() === name) lines.push(raw[i + 1] as string);
+    }
+    if (lines.length > 0) return lines;
+  }
+  return Array.isArray(value) ? value : [value];
 }
 
 function distinctAuthorization(req: NodeRequestLike): string[] | undefined {
   // Node keeps the first line in req.headers: none there means none at all, and spares building headersDistinct.
-  if (req.headers.authorization === undefined) return undefined;
-  return req.headersDistinct.authorization;
+  const first = req.headers.authorization;
+  return first === undefined ? undefined : fieldLines(req, 'authorization', first);
 }
 
 export function fromNodeRequest(req: NodeRequestLike, options: { url?: string; body?: unknown } = {}): AuthRequest {
