@@ -5,12 +5,12 @@
  * so that keys that cannot be had (provider down, slow, non-200, not a JWKS)
  * are `auth_unavailable` (503), never `invalid_token`.
  */
-import { createPublicKey, createSecretKey, KeyObject, webcrypto } from 'node:crypto';
-import { importJWK, type JWK, type JWTHeaderParameters, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { type JWTHeaderParameters, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { type AuthError, authUnavailable, invalidToken } from './errors.js';
 import { fromJoseCode, TOKEN_SIDE_KEY_ERRORS } from './jose-errors.js';
 import { createKeySource, isKeySource, type KeySource, type KeySourceOptions } from './key-source.js';
 import { ASYMMETRIC_ALGORITHMS } from './key-source-fetch.js';
+import { type PublicKeyInput, publicKeyResolver, secretResolver } from './local-key.js';
 import { fail, validateSeconds } from './options.js';
 import { readProperty } from './safe-read.js';
 
@@ -22,8 +22,8 @@ export interface JwtVerifierOptions {
   readonly jwksUrl?: string | URL | undefined;
   /** A key source from `createRemoteKeySource`, shared by every guard given it (one cache, one fetch at a time). */
   readonly keySource?: KeySource | undefined;
-  /** A public key: PEM (SPKI or certificate), JWK object, KeyObject or CryptoKey (as jose's generateKeyPair gives). */
-  readonly key?: string | JWK | KeyObject | webcrypto.CryptoKey | undefined;
+  /** A public key: PEM (SPKI or certificate), JWK object, Node KeyObject or CryptoKey (as jose's generateKeyPair gives). */
+  readonly key?: PublicKeyInput | undefined;
   /** An HMAC secret of at least 32 bytes (HS256/384/512 only). */
   readonly secret?: string | Uint8Array | undefined;
   /** The exact expected `iss` (no trailing-slash normalization, RFC 9068 §4). */
@@ -89,38 +89,6 @@ function mediaType(typ: string): string {
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
 }
 
-/** A public KeyObject as is; the public half of a private one; a secret key is refused. */
-function publicOf(key: KeyObject): KeyObject {
-  if (key.type === 'public') return key;
-  return createPublicKey(key); // throws for a secret key
-}
-
-/**
- * A local key as a resolver that imports it once per algorithm. jose imports
- * raw secrets and KeyObjects into WebCrypto on every verification, which cost
- * about a third of a whole HS256 request. The algorithm is allow-listed by jose
- * before the resolver runs, so the cache holds at most one key per allowed alg.
- */
-function importedOnce(key: KeyObject): JWTVerifyGetKey {
-  const imported = new Map<string, Promise<webcrypto.CryptoKey>>();
-  const jwk = key.type === 'secret' ? undefined : (key.export({ format: 'jwk' }) as JWK);
-  const importFor = (alg: string): Promise<webcrypto.CryptoKey> =>
-    jwk === undefined
-      ? // importJWK gives back raw bytes for a secret, so import the HMAC key directly.
-        webcrypto.subtle.importKey('raw', key.export(), { name: 'HMAC', hash: `SHA-${alg.slice(2)}` }, false, [
-          'verify',
-        ])
-      : (importJWK(jwk, alg) as Promise<webcrypto.CryptoKey>);
-  return (header) => {
-    let cryptoKey = imported.get(header.alg);
-    if (cryptoKey === undefined) {
-      cryptoKey = importFor(header.alg);
-      imported.set(header.alg, cryptoKey);
-    }
-    return cryptoKey;
-  };
-}
-
 function resolveKey(options: JwtVerifierOptions, algorithms: readonly string[]): JWTVerifyGetKey {
   const sources = [options.jwksUrl, options.keySource, options.key, options.secret].filter((v) => v !== undefined);
   if (sources.length !== 1) fail('give exactly one of the options "jwksUrl", "keySource", "key" and "secret"');
@@ -134,21 +102,9 @@ function resolveKey(options: JwtVerifierOptions, algorithms: readonly string[]):
   if (options.secret !== undefined) {
     const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
     if (!(secret instanceof Uint8Array) || secret.byteLength < 32) fail('option "secret" must be at least 32 bytes');
-    return importedOnce(createSecretKey(secret));
+    return secretResolver(secret);
   }
-  if (options.key !== undefined) {
-    let publicKey: KeyObject;
-    try {
-      const key = options.key;
-      if (typeof key === 'string') publicKey = createPublicKey(key);
-      else if (key instanceof KeyObject) publicKey = publicOf(key);
-      else if ('usages' in key && 'algorithm' in key) publicKey = publicOf(KeyObject.from(key as webcrypto.CryptoKey));
-      else publicKey = createPublicKey({ key: key as JWK & Record<string, unknown>, format: 'jwk' } as never);
-    } catch {
-      return fail('option "key" must be a public key: PEM, JWK, KeyObject or CryptoKey');
-    }
-    return importedOnce(publicKey);
-  }
+  if (options.key !== undefined) return publicKeyResolver(options.key);
   if (options.keySource !== undefined) {
     if (!isKeySource(options.keySource)) fail('option "keySource" must come from createRemoteKeySource()');
     if (options.jwks !== undefined)

@@ -1,0 +1,102 @@
+/**
+ * A configured verification key (a public key as PEM, JWK, Node KeyObject or
+ * WebCrypto CryptoKey; or an HMAC secret) as a jose key resolver that imports
+ * it into WebCrypto once per algorithm: jose would otherwise import a raw
+ * secret or a PEM on every verification, a third of a whole HS256 request.
+ * The algorithm is allow-listed by jose before the resolver runs, so the cache
+ * holds at most one key per allowed alg. Web APIs only: no node:crypto.
+ */
+import { type CryptoKey, importJWK, importSPKI, importX509, type JWK, type JWTVerifyGetKey } from 'jose';
+import { decodeBase64Strict } from './credentials/base64.js';
+import { fail } from './options.js';
+
+/** Node's KeyObject, by the members read here (so that nothing imports node:crypto). */
+export interface KeyObjectLike {
+  /** `public`, `private` or `secret`. */
+  readonly type: string;
+  export(options: { format: 'jwk' }): object;
+}
+
+/** A public key: PEM (SPKI or certificate), JWK, Node KeyObject or WebCrypto CryptoKey. */
+export type PublicKeyInput = string | JWK | KeyObjectLike | CryptoKey;
+
+const NOT_A_PUBLIC_KEY = 'option "key" must be a public key: PEM, JWK, KeyObject or CryptoKey';
+/** Members that only a private or secret JWK has. A resource server verifies: it never needs them. */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+/** The public members each key type needs (RFC 7518 §6, RFC 8037 §2). */
+const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  RSA: ['n', 'e'],
+  EC: ['crv', 'x', 'y'],
+  OKP: ['crv', 'x'],
+};
+const PEM = /^-----BEGIN (PUBLIC KEY|CERTIFICATE)-----\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n-----END \1-----\s*$/;
+
+type Importer = (alg: string) => Promise<CryptoKey>;
+
+function isCryptoKey(key: object): key is CryptoKey {
+  return 'algorithm' in key && 'usages' in key && 'extractable' in key;
+}
+
+function isKeyObject(key: object): key is KeyObjectLike {
+  return typeof (key as Partial<KeyObjectLike>).export === 'function' && 'asymmetricKeyType' in key;
+}
+
+/** A PEM public key or certificate, checked now (armor, strict Base64, a DER SEQUENCE) and imported per alg. */
+function pemImporter(pem: string): Importer {
+  const match = PEM.exec(pem.trim());
+  const der = match === null ? undefined : decodeBase64Strict((match[2] as string).replace(/\r?\n/g, ''));
+  if (match === null || der === undefined || der[0] !== 0x30) return fail(NOT_A_PUBLIC_KEY);
+  return match[1] === 'CERTIFICATE' ? (alg) => importX509(pem, alg) : (alg) => importSPKI(pem, alg);
+}
+
+/** A public JWK, checked now (its type and public members, no private ones) and imported per alg. */
+function jwkImporter(value: object): Importer {
+  const jwk = value as Record<string, unknown>;
+  const members =
+    typeof jwk.kty === 'string' && Object.hasOwn(PUBLIC_MEMBERS, jwk.kty) ? PUBLIC_MEMBERS[jwk.kty] : undefined;
+  const complete = members?.every((name) => typeof jwk[name] === 'string' && jwk[name] !== '');
+  if (!complete || PRIVATE_MEMBERS.some((name) => name in jwk)) return fail(NOT_A_PUBLIC_KEY);
+  const publicJwk = { ...jwk } as JWK;
+  return (alg) => importJWK(publicJwk, alg) as Promise<CryptoKey>;
+}
+
+function importerOf(key: unknown): Importer {
+  if (typeof key === 'string') return pemImporter(key);
+  if (typeof key !== 'object' || key === null) return fail(NOT_A_PUBLIC_KEY);
+  if (isCryptoKey(key)) {
+    if (key.type !== 'public') fail(NOT_A_PUBLIC_KEY);
+    const imported = Promise.resolve(key);
+    return () => imported; // bound to its own algorithm: jose refuses a token of another alg
+  }
+  if (isKeyObject(key)) {
+    if (key.type !== 'public') fail(NOT_A_PUBLIC_KEY);
+    return jwkImporter(key.export({ format: 'jwk' }));
+  }
+  return jwkImporter(key);
+}
+
+/** Imports once per algorithm: the first verification with an alg imports, the others reuse its promise. */
+function cachedPerAlg(importFor: Importer): JWTVerifyGetKey {
+  const imported = new Map<string, Promise<CryptoKey>>();
+  return (header) => {
+    let cryptoKey = imported.get(header.alg);
+    if (cryptoKey === undefined) {
+      cryptoKey = importFor(header.alg);
+      imported.set(header.alg, cryptoKey);
+    }
+    return cryptoKey;
+  };
+}
+
+/** The resolver for a configured public key; a TypeError naming "key" now when it is not one. */
+export function publicKeyResolver(key: unknown): JWTVerifyGetKey {
+  return cachedPerAlg(importerOf(key));
+}
+
+/** The resolver for an HMAC secret (HS256, HS384, HS512: the hash follows the alg). */
+export function secretResolver(secret: Uint8Array): JWTVerifyGetKey {
+  const bytes = new Uint8Array(secret); // a copy: the caller's array may change later
+  return cachedPerAlg((alg) =>
+    crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: `SHA-${alg.slice(2)}` }, false, ['verify']),
+  );
+}
