@@ -2,7 +2,7 @@
  * Identity-provider faults: a JWKS served by the test on 127.0.0.1, switched at
  * run time between healthy, 500, broken JSON, valid JSON that is not a JWKS, a
  * hang, a body that stalls after the headers and a closed port, in front of the
- * same jwtAuth route on Express 5, Koa 3 and Fastify 5. Past the cache age, a token whose
+ * same jwtAuth route on Express 5, Koa 3, Fastify 5 and Hono (@auth-errors/fetch). Past the cache age, a token whose
  * key is in the last good set is still 200 (stale-if-error); a token whose kid
  * is not is 503 `auth_unavailable` with `Retry-After` and no challenge,
  * answered within the fetch timeout, never 401; failed fetches back off; the
@@ -16,10 +16,13 @@ import type { AddressInfo } from 'node:net';
 import type { AuthErrorEvent } from '@auth-errors/core/adapter';
 import * as expressAdapter from '@auth-errors/express';
 import * as fastifyAdapter from '@auth-errors/fastify';
+import * as fetchAdapter from '@auth-errors/fetch';
 import * as koaAdapter from '@auth-errors/koa';
+import { getRequestListener } from '@hono/node-server';
 import { Router } from '@koa/router';
 import express from 'express';
 import Fastify from 'fastify';
+import { Hono } from 'hono';
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import Koa from 'koa';
 import request from 'supertest';
@@ -123,7 +126,7 @@ async function startIdp(initialKeys: JWK[]) {
   };
 }
 
-type Flavor = 'express5' | 'koa3' | 'fastify5';
+type Flavor = 'express5' | 'koa3' | 'fastify5' | 'hono';
 
 async function buildApp(flavor: Flavor, jwksUrl: string, events: AuthErrorEvent[]): Promise<RequestListener> {
   const jwtOptions = { jwksUrl, issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'], jwks: JWKS };
@@ -144,6 +147,13 @@ async function buildApp(flavor: Flavor, jwksUrl: string, events: AuthErrorEvent[
     app.get('/orders', { onRequest: bearer }, async (req) => ({ sub: bearer.auth(req).claims.sub }));
     await app.ready();
     return app.routing; // the request listener Fastify's own server uses
+  }
+  if (flavor === 'hono') {
+    const auth = fetchAdapter.authErrors(renderOptions);
+    const bearer = auth.jwtAuth(jwtOptions);
+    const app = new Hono();
+    app.get('/orders', async (c) => (await bearer(c.req.raw)) ?? c.json({ sub: bearer.auth(c.req.raw).claims.sub }));
+    return getRequestListener(app.fetch);
   }
   const app = new Koa();
   const router = new Router();
@@ -171,7 +181,7 @@ const measured: { flavor: Flavor; fault: Fault; ms: number; fetches: number; cau
 const bursts: { flavor: Flavor; refetches: number }[] = [];
 const hangBursts: { flavor: Flavor; requests: number; fetches: number }[] = [];
 
-describe.each(['express5', 'koa3', 'fastify5'] as const)('%s: jwtAuth in front of a failing JWKS', (flavor) => {
+describe.each(['express5', 'koa3', 'fastify5', 'hono'] as const)('%s: jwtAuth in front of a failing JWKS', (flavor) => {
   let idp: Awaited<ReturnType<typeof startIdp>>;
   let app: Server;
   let base: string;
