@@ -16,6 +16,8 @@ export type AuthErrorCode =
   | 'insufficient_scope'
   | 'forbidden'
   | 'insufficient_user_authentication'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   | 'auth_unavailable';
 
 export interface ProblemTypeEntry {
@@ -69,6 +71,18 @@ export const catalog: Readonly<Record<AuthErrorCode, ProblemTypeEntry>> = {
     slug: 'insufficient-user-authentication',
     title: 'Insufficient user authentication',
     detail: 'A stronger or more recent authentication is required',
+  },
+  invalid_dpop_proof: {
+    status: 401,
+    slug: 'invalid-dpop-proof',
+    title: 'Invalid DPoP proof',
+    detail: 'The DPoP proof is not valid for this request',
+  },
+  use_dpop_nonce: {
+    status: 401,
+    slug: 'use-dpop-nonce',
+    title: 'DPoP nonce required',
+    detail: 'Resource server requires nonce in DPoP proof',
   },
   auth_unavailable: {
     status: 503,

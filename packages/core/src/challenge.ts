@@ -5,10 +5,44 @@
  */
 import { assertHeaderText, quote } from './header-values.js';
 
-export type AuthScheme = 'Basic' | 'Bearer';
+export type AuthScheme = 'Basic' | 'Bearer' | 'DPoP';
 
-/** Registered schemes in the order they are offered: Basic first (RFC 9110 §11.6.1). */
+/**
+ * Schemes a renderer may offer on its own, in the order they are offered:
+ * Basic first (RFC 9110 §11.6.1). `DPoP` is offered by the guards that accept
+ * it, since its challenge names their algorithms.
+ */
 export const authSchemes: readonly AuthScheme[] = ['Basic', 'Bearer'];
+
+/** What a DPoP challenge of a guard says (RFC 9449 §7.1), and the nonce to send with it (§9). */
+export interface DpopChallenge {
+  /** The accepted proof algorithms, sent as `algs`. */
+  readonly algs: readonly string[];
+  /** A DPoP-only guard: no Bearer challenge next to the DPoP one. */
+  readonly only: boolean;
+  /** A fresh server nonce, sent as the `DPoP-Nonce` header. */
+  readonly nonce?: string | undefined;
+}
+
+/** Proof algorithms accepted when a guard names none: the asymmetric ones clients use most (RFC 9449 §4.2). */
+export const DEFAULT_DPOP_ALGORITHMS: readonly string[] = ['ES256', 'EdDSA', 'PS256', 'RS256'];
+
+const ALG = /^[A-Za-z0-9_.+-]{1,32}$/;
+/** RFC 9449 §8.1: nonce = 1*NQCHAR, NQCHAR = %x21 / %x23-5B / %x5D-7E. */
+const NONCE = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/;
+
+/** Throws a TypeError when a DPoP challenge cannot be sent safely. */
+export function assertDpopChallenge(value: DpopChallenge): void {
+  const valid =
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray(value.algs) &&
+    value.algs.length > 0 &&
+    value.algs.every((alg) => typeof alg === 'string' && ALG.test(alg)) &&
+    typeof value.only === 'boolean' &&
+    (value.nonce === undefined || (typeof value.nonce === 'string' && NONCE.test(value.nonce)));
+  if (!valid) throw new TypeError('auth-errors: option "dpop" must hold algorithm names and an NQCHAR nonce');
+}
 
 /** Error information carried by a Bearer challenge, in canonical parameter order. */
 export interface BearerErrorParameters {
@@ -37,6 +71,8 @@ export interface ChallengeFormatter {
    * names the scopes to request, which RFC 6750 §3 allows on any Bearer challenge.
    */
   bare(scheme: AuthScheme, scope?: string): string;
+  /** A DPoP challenge with its `algs`, and error information when a DPoP request failed. */
+  dpop(challenge: DpopChallenge, error?: BearerErrorParameters, scope?: string): string;
 }
 
 export const DEFAULT_REALM = 'api';
@@ -86,10 +122,25 @@ export function createChallengeFormatter(options: ChallengeOptions = {}): Challe
     return line + metadata;
   }
 
+  function dpop(challenge: DpopChallenge, error?: BearerErrorParameters, scope?: string): string {
+    let line = `DPoP ${realmParam}`;
+    if (error !== undefined) {
+      line += `, ${param('error', error.error)}`;
+      if (error.error_description !== undefined) line += `, ${param('error_description', error.error_description)}`;
+      if (error.scope !== undefined) line += `, ${param('scope', error.scope)}`;
+      if (error.acr_values !== undefined) line += `, ${param('acr_values', error.acr_values)}`;
+      if (error.max_age !== undefined) line += `, ${param('max_age', error.max_age)}`;
+    } else if (scope !== undefined) {
+      line += `, ${param('scope', scope)}`;
+    }
+    return `${line}, ${param('algs', challenge.algs.join(' '))}${metadata}`;
+  }
+
   return {
     realm,
     basic,
     bearer,
+    dpop,
     bare: (scheme, scope) =>
       scheme === 'Basic'
         ? basic

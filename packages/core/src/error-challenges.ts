@@ -9,7 +9,11 @@ import {
   type BearerErrorParameters,
   type ChallengeFormatter,
   createChallengeFormatter,
+  DEFAULT_DPOP_ALGORITHMS,
+  type DpopChallenge,
 } from './challenge.js';
+
+const DEFAULT_DPOP_CHALLENGE: DpopChallenge = { algs: DEFAULT_DPOP_ALGORITHMS, only: true };
 
 /** The fields of an AuthError that decide its challenges. */
 export interface ChallengeSource {
@@ -22,6 +26,7 @@ export interface ChallengeSource {
   readonly acrValues: readonly string[] | undefined;
   readonly maxAge: number | undefined;
   readonly retryAfter: number | undefined;
+  readonly dpop?: DpopChallenge | undefined;
 }
 
 /** The offered schemes plus the one the failure concerns, Basic first; Bearer when nothing else is known. */
@@ -62,11 +67,55 @@ function bearerError(error: ChallengeSource): BearerErrorParameters {
   }
 }
 
+/**
+ * The challenges of a guard that accepts DPoP (RFC 9449 §7.1): the scheme the
+ * client used carries the error, each other accepted scheme a bare challenge,
+ * Bearer before DPoP; a DPoP-only guard never offers Bearer. Scope and step-up
+ * failures answer in the scheme the client used, alone.
+ */
+function dpopChallengeLines(
+  error: ChallengeSource,
+  dpop: DpopChallenge,
+  formatter: ChallengeFormatter,
+  offered: readonly AuthScheme[],
+): string[] {
+  const basic = offered.includes('Basic') && error.scheme !== 'Basic' ? [formatter.basic] : [];
+  switch (error.code) {
+    case 'forbidden':
+    case 'auth_unavailable':
+      return [];
+    case 'insufficient_scope':
+    case 'insufficient_user_authentication':
+      if (error.scheme === 'Basic') return [];
+      return [
+        error.scheme === 'DPoP' ? formatter.dpop(dpop, bearerError(error)) : formatter.bearer(bearerError(error)),
+      ];
+    case 'credentials_required':
+    case 'invalid_credentials': {
+      const scope = error.code === 'credentials_required' ? scopeParam(error) : undefined;
+      const bearer = dpop.only ? [] : [formatter.bare('Bearer', scope)];
+      return [...basic, ...bearer, formatter.dpop(dpop, undefined, scope)];
+    }
+    default: {
+      const usedDpop =
+        error.scheme === 'DPoP' || error.code === 'invalid_dpop_proof' || error.code === 'use_dpop_nonce';
+      const failed = bearerError(error);
+      const bearer = dpop.only ? [] : [usedDpop ? formatter.bare('Bearer') : formatter.bearer(failed)];
+      return [...basic, ...bearer, usedDpop ? formatter.dpop(dpop, failed) : formatter.dpop(dpop)];
+    }
+  }
+}
+
 export function challengeLines(
   error: ChallengeSource,
   formatter: ChallengeFormatter,
   offered: readonly AuthScheme[],
 ): string[] {
+  if (error.dpop !== undefined) return dpopChallengeLines(error, error.dpop, formatter, offered);
+  if (error.code === 'invalid_dpop_proof' || error.code === 'use_dpop_nonce') {
+    // Raised without a guard's configuration: still a DPoP challenge, never a Bearer one (RFC 9449 §7.1).
+    return dpopChallengeLines(error, DEFAULT_DPOP_CHALLENGE, formatter, offered);
+  }
   switch (error.code) {
     case 'forbidden':
     case 'auth_unavailable':
@@ -124,6 +173,7 @@ export function defaultChallengeHeaders(error: ChallengeSource): Record<string, 
   const lines = challengeLines(error, formatterForRealm(error.realm, defaultFormatter), []);
   if (lines.length > 0) headers['WWW-Authenticate'] = lines;
   if (error.code === 'auth_unavailable') headers['Retry-After'] = String(error.retryAfter ?? DEFAULT_RETRY_AFTER);
+  if (error.dpop?.nonce !== undefined) headers['DPoP-Nonce'] = error.dpop.nonce;
   return headers;
 }
 

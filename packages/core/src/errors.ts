@@ -5,7 +5,7 @@
  * right status and challenge.
  */
 import { type AuthErrorCode, catalog, isAuthErrorCode } from './catalog.js';
-import type { AuthScheme } from './challenge.js';
+import { type AuthScheme, assertDpopChallenge, type DpopChallenge } from './challenge.js';
 import { defaultChallengeHeaders } from './error-challenges.js';
 import { isErrorDescription, isScopeToken } from './header-values.js';
 import { validateSeconds } from './options.js';
@@ -31,6 +31,9 @@ export interface AuthErrorOptions {
   readonly challengeScope?: readonly string[] | undefined;
 }
 
+/** Options of the factories a guard or check calls, which may add its DPoP challenge. */
+type GuardErrorOptions = AuthErrorOptions & { readonly dpop?: DpopChallenge | undefined };
+
 export interface StepUpRequirement {
   /** RFC 9470 `acr_values`, in order of preference. */
   readonly acrValues?: readonly string[] | undefined;
@@ -41,6 +44,8 @@ export interface StepUpRequirement {
 interface AuthErrorInit extends AuthErrorOptions, StepUpRequirement {
   readonly requiredScopes?: readonly string[] | undefined;
   readonly retryAfter?: number | undefined;
+  /** Set by a DPoP-accepting guard: its challenge parameters, and the nonce to send (RFC 9449 §7.1, §9). */
+  readonly dpop?: DpopChallenge | undefined;
 }
 
 export class AuthError extends Error {
@@ -63,6 +68,8 @@ export class AuthError extends Error {
   readonly maxAge: number | undefined;
   /** Seconds a client should wait before retrying (`auth_unavailable` only). */
   readonly retryAfter: number | undefined;
+  /** The DPoP challenge of the guard that failed, when it accepts DPoP (RFC 9449). */
+  readonly dpop: DpopChallenge | undefined;
   #headers: Record<string, string | string[]> | undefined;
 
   constructor(code: AuthErrorCode, init: AuthErrorInit = {}) {
@@ -91,6 +98,7 @@ export class AuthError extends Error {
     this.acrValues = init.acrValues;
     this.maxAge = init.maxAge;
     this.retryAfter = init.retryAfter;
+    this.dpop = init.dpop;
   }
 
   /** Headers for a host error handler that renders this error without auth-errors. */
@@ -137,6 +145,7 @@ function assertInit(code: unknown, init: AuthErrorInit): void {
   if (init.challengeScope !== undefined) assertScopes(init.challengeScope, 'option "challengeScope"');
   if (init.acrValues !== undefined || init.maxAge !== undefined) assertStepUp(init);
   validateSeconds(init.retryAfter, 'retryAfter');
+  if (init.dpop !== undefined) assertDpopChallenge(init.dpop);
 }
 
 /** Throws a TypeError when a step-up requirement cannot be expressed in an RFC 9470 challenge. */
@@ -170,7 +179,7 @@ export function invalidCredentials(options: AuthErrorOptions = {}): AuthError {
 }
 
 /** 403: an authenticated caller whose token lacks one of `requiredScopes`. */
-export function insufficientScope(requiredScopes: readonly string[], options: AuthErrorOptions = {}): AuthError {
+export function insufficientScope(requiredScopes: readonly string[], options: GuardErrorOptions = {}): AuthError {
   assertScopes(requiredScopes, 'requiredScopes');
   return new AuthError('insufficient_scope', { scheme: 'Bearer', ...options, requiredScopes: [...requiredScopes] });
 }
@@ -183,7 +192,7 @@ export function forbidden(options: AuthErrorOptions = {}): AuthError {
 /** 401: RFC 9470 step-up: the token's `acr` or `auth_time` falls short. */
 export function insufficientUserAuthentication(
   requirement: StepUpRequirement,
-  options: AuthErrorOptions = {},
+  options: GuardErrorOptions = {},
 ): AuthError {
   assertStepUp(requirement);
   return new AuthError('insufficient_user_authentication', {
@@ -192,6 +201,16 @@ export function insufficientUserAuthentication(
     acrValues: requirement.acrValues === undefined ? undefined : [...requirement.acrValues],
     maxAge: requirement.maxAge,
   });
+}
+
+/** 401: a DPoP proof that is missing, malformed, or not for this request, token or key (RFC 9449 §7.1). */
+export function invalidDpopProof(options: GuardErrorOptions = {}): AuthError {
+  return new AuthError('invalid_dpop_proof', { scheme: 'DPoP', ...options });
+}
+
+/** 401: the proof lacks the resource server's current nonce, which goes out in `DPoP-Nonce` (RFC 9449 §9). */
+export function useDpopNonce(options: GuardErrorOptions = {}): AuthError {
+  return new AuthError('use_dpop_nonce', { scheme: 'DPoP', ...options });
 }
 
 /** 503: the identity provider, the JWKS or a verify callback failed for a reason that is not the caller's. */

@@ -7,6 +7,9 @@
 export type { AuthErrorCode } from './catalog.js';
 export type { AuthScheme } from './challenge.js';
 export { safeEqual } from './credentials/compare.js';
+export type { DpopNonceOptions } from './dpop/nonce.js';
+export type { DpopOptions } from './dpop/policy.js';
+export { createMemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from './dpop/replay.js';
 export {
   AuthError,
   type AuthErrorOptions,

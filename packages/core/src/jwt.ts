@@ -115,7 +115,7 @@ function resolveKey(options: JwtVerifierOptions, algorithms: readonly string[]):
 }
 
 /** Builds a verifier once; options are validated here, with errors that name the bad option. */
-export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
+export function createJwtVerifier(options: JwtVerifierOptions, { allowBound = false } = {}): JwtVerifier {
   if (typeof options !== 'object' || options === null) fail('JWT options must be an object');
   const issuer = stringList(options.issuer, 'issuer');
   const audience = stringList(options.audience, 'audience');
@@ -150,7 +150,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       }
     }
     const cnf = payload.cnf as { jkt?: unknown } | undefined;
-    if (cnf !== undefined && typeof cnf === 'object' && cnf !== null && 'jkt' in cnf) {
+    // allowBound: a DPoP-accepting guard checks the binding itself (dpop/policy.ts).
+    if (!allowBound && cnf !== undefined && typeof cnf === 'object' && cnf !== null && 'jkt' in cnf) {
       // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is rejected.
       throw invalidToken({ detail: 'The access token is bound to a key and cannot be used as a bearer token' });
     }

@@ -18,8 +18,10 @@ import {
   insufficientScope,
   insufficientUserAuthentication,
   invalidCredentials,
+  invalidDpopProof,
   invalidRequest,
   invalidToken,
+  useDpopNonce,
 } from './errors.js';
 import type { ExtensionMembers } from './extensions.js';
 import { fail, validateSchemes, validateTypeBase } from './options.js';
@@ -101,6 +103,11 @@ const HEADERS: Record<string, { readonly name: string; readonly description: str
       description: 'Seconds to wait before retrying with the same credentials (RFC 9110 §10.2.3).',
       schema: { type: 'integer', minimum: 0 },
     },
+    'dpop-nonce': {
+      name: 'DPoP-Nonce',
+      description: 'The nonce the next DPoP proof must carry (RFC 9449 §9), with use_dpop_nonce.',
+      schema: { type: 'string' },
+    },
   };
 /** Headers every failure has, described by the media types and caching of the document rather than here. */
 const UNDESCRIBED = new Set(['content-type', 'content-length', 'cache-control']);
@@ -117,6 +124,15 @@ const SECURITY_SCHEMES: Record<AuthScheme, { readonly name: string; readonly sch
       scheme: 'basic',
       description:
         'RFC 7617 Basic: a user name and password, UTF-8. Refused credentials are a 401 invalid_credentials.',
+    },
+  },
+  DPoP: {
+    name: 'dpopAuth',
+    scheme: {
+      type: 'http',
+      scheme: 'dpop',
+      description:
+        'RFC 9449 DPoP-bound access token with a proof in the DPoP header. A refused proof is a 401 invalid_dpop_proof, a missing server nonce a 401 use_dpop_nonce.',
     },
   },
   Bearer: {
@@ -172,6 +188,19 @@ const EXAMPLES: Record<AuthErrorCode, readonly Example[]> = {
       key: 'insufficient_user_authentication_max_age',
       error: () =>
         insufficientUserAuthentication({ maxAge: 300 }, { detail: 'More recent authentication is required' }),
+    },
+  ],
+  invalid_dpop_proof: [
+    {
+      key: 'invalid_dpop_proof',
+      error: () =>
+        invalidDpopProof({ detail: 'The DPoP proof is for another URI', dpop: { algs: ['ES256'], only: false } }),
+    },
+  ],
+  use_dpop_nonce: [
+    {
+      key: 'use_dpop_nonce',
+      error: () => useDpopNonce({ dpop: { algs: ['ES256'], only: false, nonce: 'mbq3h2d8.eyJ2IjoxfQ' } }),
     },
   ],
   auth_unavailable: [{ key: 'auth_unavailable', error: () => authUnavailable() }],

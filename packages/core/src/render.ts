@@ -141,6 +141,8 @@ export function createRenderer<Request = unknown>(options: RenderOptions<Request
     const lines = challengeLines(error, formatterForRealm(error.realm, formatter), schemes);
     if (lines.length > 0) headers['www-authenticate'] = lines;
     if (error.code === 'auth_unavailable') headers['retry-after'] = String(error.retryAfter ?? retryAfter);
+    const nonce = error.dpop?.nonce;
+    if (nonce !== undefined) headers['dpop-nonce'] = nonce; // RFC 9449 §9: one field line
 
     try {
       onError({
@@ -160,7 +162,12 @@ export function createRenderer<Request = unknown>(options: RenderOptions<Request
       status,
       headers,
       vary: VARY,
-      expose: typeof request?.origin === 'string' ? exposed(lines.length > 0, 'retry-after' in headers) : NONE,
+      expose:
+        typeof request?.origin !== 'string'
+          ? NONE
+          : nonce !== undefined
+            ? EXPOSE_NONCE
+            : exposed(lines.length > 0, 'retry-after' in headers),
       remove: staleHeaders(lines.length > 0, 'retry-after' in headers),
       body: method === 'HEAD' ? '' : body,
     };
@@ -184,6 +191,7 @@ const VARY: readonly string[] = ['Accept'];
 const NONE: readonly string[] = [];
 const EXPOSE_CHALLENGE: readonly string[] = ['WWW-Authenticate'];
 const EXPOSE_RETRY: readonly string[] = ['Retry-After'];
+const EXPOSE_NONCE: readonly string[] = ['WWW-Authenticate', 'DPoP-Nonce'];
 
 function exposed(challenged: boolean, retry: boolean): readonly string[] {
   return challenged ? EXPOSE_CHALLENGE : retry ? EXPOSE_RETRY : NONE;

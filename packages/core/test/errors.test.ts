@@ -108,6 +108,31 @@ const cases: readonly FactoryCase[] = [
     },
   },
   {
+    // The DPoP codes come from guards with the dpop option (test/dpop.test.ts); alone, they still challenge in DPoP.
+    name: "new AuthError('invalid_dpop_proof')",
+    make: () => new AuthError('invalid_dpop_proof'),
+    code: 'invalid_dpop_proof',
+    status: 401,
+    scheme: undefined,
+    headers: {
+      'WWW-Authenticate': [
+        'DPoP realm="api", error="invalid_dpop_proof", error_description="The DPoP proof is not valid for this request", algs="ES256 EdDSA PS256 RS256"',
+      ],
+    },
+  },
+  {
+    name: "new AuthError('use_dpop_nonce')",
+    make: () => new AuthError('use_dpop_nonce'),
+    code: 'use_dpop_nonce',
+    status: 401,
+    scheme: undefined,
+    headers: {
+      'WWW-Authenticate': [
+        'DPoP realm="api", error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof", algs="ES256 EdDSA PS256 RS256"',
+      ],
+    },
+  },
+  {
     name: 'authUnavailable()',
     make: () => authUnavailable(),
     code: 'auth_unavailable',
@@ -273,7 +298,7 @@ describe('bad inputs to the factories', () => {
 
 describe('the AuthError constructor refuses what the factories refuse', () => {
   it.each([
-    ['an unknown code', () => new AuthError('invalid_dpop_proof' as never)],
+    ['an unknown code', () => new AuthError('invalid_dpop_key' as never)],
     ['a prototype key as code', () => new AuthError('toString' as never)],
     [
       'scopes that cannot be sent',

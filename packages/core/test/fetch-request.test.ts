@@ -42,6 +42,8 @@ describe('fromFetchRequest', () => {
       contentType: 'text/plain',
       body: undefined,
       preflight: true,
+      dpop: undefined,
+      origin: 'https://rs.example',
     });
     expect(
       fromFetchRequest(request('https://rs.example/', [['origin', 'https://app.example']], 'OPTIONS')).preflight,

@@ -111,7 +111,7 @@ describe('our own errors', () => {
   it('an AuthError from another copy of the package with a code this copy does not know does not break rendering', () => {
     const foreign = Object.assign(new Error('DPoP proof htu mismatch: https://internal.example'), {
       name: 'AuthError',
-      code: 'invalid_dpop_proof',
+      code: 'invalid_future_code',
       status: 401,
       statusCode: 401,
       expose: true,

@@ -40,7 +40,19 @@ function write(res: Response, response: core.RenderedResponse): void {
 }
 
 function authRequest(req: Request): core.AuthRequest {
-  return core.fromNodeRequest(req, { url: req.originalUrl, body: req.body });
+  return core.fromNodeRequest(req, { url: req.originalUrl, body: req.body, origin: () => externalOrigin(req) });
+}
+
+/**
+ * The origin the client used, for DPoP: `X-Forwarded-*` only when `trust proxy`
+ * trusts the peer (req.protocol does so; this is Express 5's req.host, which Express 4 lacks).
+ */
+function externalOrigin(req: Request): string {
+  const trust = req.app.get('trust proxy fn') as (address: string | undefined, hop: number) => boolean;
+  const forwarded = req.get('X-Forwarded-Host');
+  const host =
+    forwarded !== undefined && trust(req.socket.remoteAddress, 0) ? forwarded.split(',')[0]?.trim() : req.get('Host');
+  return `${req.protocol}://${host}`;
 }
 
 export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp, resourceMetadata, authOf } =

@@ -99,7 +99,9 @@ async function plugin(fastify: Parameters<FastifyPluginAsync>[0], options: AuthE
 export const authErrors = fastifyPlugin(plugin, { fastify: '5.x', name: '@auth-errors/fastify' });
 
 function authRequest(request: FastifyRequest): core.AuthRequest {
-  return core.fromNodeRequest(request.raw, { url: request.url, body: request.body });
+  // request.protocol and request.host honour Fastify's `trustProxy` option, and only it.
+  const origin = () => `${request.protocol}://${request.host}`;
+  return core.fromNodeRequest(request.raw, { url: request.url, body: request.body, origin });
 }
 
 export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp, resourceMetadata, authOf } =

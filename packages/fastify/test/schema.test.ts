@@ -5,9 +5,12 @@
  * `problemSchema` describes every member the renderer sends, extension
  * members included. Rule numbers refer to docs/conformance.md.
  */
+
+import { createHash } from 'node:crypto';
 import { authErrorCodes } from '@auth-errors/core/adapter';
 import * as fastifyAuth from '@auth-errors/fastify';
 import Fastify from 'fastify';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
   AUDIENCE,
@@ -86,9 +89,30 @@ describe('problemSchema', () => {
       () => 'ok',
     );
     app.get('/unavailable', { onRequest: failing }, async () => 'ok');
+    // DPoP: a proof key whose thumbprint the opaque token is bound to (RFC 9449 §6.2).
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = await exportJWK(publicKey);
+    const jkt = await calculateJwkThumbprint(jwk);
+    const dpop = (nonce?: { secrets: string[] }) =>
+      fastifyAuth.bearerAuth({ verify: () => ({ cnf: { jkt } }), dpop: { mode: 'required', nonce } });
+    app.get('/dpop', { onRequest: dpop() }, async () => 'ok');
+    app.get(
+      '/dpop-nonce',
+      { onRequest: dpop({ secrets: ['a-nonce-secret-of-at-least-32-bytes!'] }) },
+      async () => 'ok',
+    );
     app.post('/validate', { schema: { body: fastifyAuth.problemSchema } }, async () => 'valid');
     const port = await listen(app);
     const token = await signToken();
+    const proof = await new SignJWT({
+      htm: 'GET',
+      htu: `http://127.0.0.1:${port}/dpop-nonce`,
+      jti: 'schema-test',
+      ath: createHash('sha256').update('abc').digest('base64url'),
+    })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+      .setIssuedAt()
+      .sign(privateKey);
     const cases: [string, [string, string][]][] = [
       ['/basic', [['Authorization', basic('ann', 'x')]]],
       ['/bearer', []],
@@ -104,6 +128,14 @@ describe('problemSchema', () => {
       ['/scope', [['Authorization', `Bearer ${token}`]]],
       ['/step-up', [['Authorization', `Bearer ${token}`]]],
       ['/unavailable', [['Authorization', 'Bearer abc']]],
+      ['/dpop', [['Authorization', 'DPoP abc']]],
+      [
+        '/dpop-nonce',
+        [
+          ['Authorization', 'DPoP abc'],
+          ['DPoP', proof],
+        ],
+      ],
     ];
     const codes = new Set<string>();
     for (const [path, headers] of cases) {

@@ -45,7 +45,9 @@ function write(ctx: Context, response: core.RenderedResponse): void {
 }
 
 function authRequest(ctx: Context): core.AuthRequest {
-  return core.fromNodeRequest(ctx.req, { url: ctx.originalUrl, body: (ctx.request as { body?: unknown }).body });
+  // ctx.protocol and ctx.host honour app.proxy, and only it (Koa 3's ctx.origin is not the URL's origin).
+  const body = (ctx.request as { body?: unknown }).body;
+  return core.fromNodeRequest(ctx.req, { url: ctx.originalUrl, body, origin: () => `${ctx.protocol}://${ctx.host}` });
 }
 
 export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requireStepUp, resourceMetadata, authOf } =

@@ -1,6 +1,6 @@
 /** What a guard puts on the request (`req.auth`, `ctx.state.auth`) once credentials are verified. */
 import type { JWTPayload } from 'jose';
-import type { AuthScheme } from '../challenge.js';
+import type { AuthScheme, DpopChallenge } from '../challenge.js';
 import { readProperty } from '../safe-read.js';
 
 export interface AuthInfo<Principal = unknown> {
@@ -13,6 +13,10 @@ export interface AuthInfo<Principal = unknown> {
   readonly claims?: JWTPayload | undefined;
   /** Where a Bearer token came from (RFC 6750 §2): the header, an urlencoded body or the query. */
   readonly via?: 'header' | 'body' | 'query' | undefined;
+  /** With the DPoP scheme: the JWK SHA-256 thumbprint of the proof key the token is bound to (RFC 9449 §6). */
+  readonly jkt?: string | undefined;
+  /** A fresh server nonce for the response's `DPoP-Nonce` header (RFC 9449 §9). */
+  readonly dpopNonce?: string | undefined;
 }
 
 /** What `jwtAuth` puts on the request: the verified payload, typed with the application's own claims `C`. */
@@ -20,14 +24,41 @@ export interface JwtAuthInfo<Claims extends object = Record<never, never>> exten
   readonly claims: JWTPayload & Claims;
 }
 
+const DPOP_CHALLENGES = new WeakMap<AuthInfo, DpopChallenge>();
+
+/** Records the DPoP challenge of the guard that verified `auth`, for the checks that follow it. */
+export function withDpopChallenge<A extends AuthInfo>(auth: A, challenge: DpopChallenge | undefined): A {
+  if (challenge !== undefined) DPOP_CHALLENGES.set(auth, challenge);
+  return auth;
+}
+
+/**
+ * What a check's failure needs to answer in the scheme the client used: for a
+ * DPoP request, the scheme and the guard's DPoP challenge; otherwise the scheme only.
+ */
+export function challengeContext(auth: AuthInfo | undefined): {
+  scheme: AuthScheme | undefined;
+  dpop?: DpopChallenge | undefined;
+} {
+  if (auth === undefined || auth === null) return { scheme: undefined };
+  return { scheme: auth.scheme, dpop: DPOP_CHALLENGES.get(auth) };
+}
+
 const PRIVATE: readonly (readonly [string, string])[] = [['cache-control', 'private']];
 
 /**
  * Headers a successful response must carry because of how the caller
  * authenticated: `Cache-Control: private` when the token came in the query
- * (RFC 6750 §2.3), so no shared cache stores a response to a URL with a token.
+ * (RFC 6750 §2.3), so no shared cache stores a response to a URL with a token;
+ * a new DPoP nonce, not to be cached either (RFC 9449 §9).
  */
 export function successHeaders(auth: AuthInfo): readonly (readonly [string, string])[] {
+  if (auth.dpopNonce !== undefined) {
+    return [
+      ['dpop-nonce', auth.dpopNonce],
+      ['cache-control', 'no-store'],
+    ];
+  }
   return auth.via === 'query' ? PRIVATE : [];
 }
 

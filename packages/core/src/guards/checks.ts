@@ -14,7 +14,7 @@ import {
 } from '../errors.js';
 import { fail } from '../options.js';
 import { readProperty } from '../safe-read.js';
-import type { AuthInfo } from './auth-info.js';
+import { type AuthInfo, challengeContext } from './auth-info.js';
 import type { AuthRequest } from './request.js';
 
 /** Resolves when the request may go on; rejects with an AuthError otherwise. */
@@ -33,7 +33,7 @@ export function createScopeCheck(scopes: readonly string[]): Check {
     if (request.preflight) return;
     const granted = authenticated(auth).scopes;
     if (!required.every((s) => granted.includes(s))) {
-      throw insufficientScope(required, { scheme: auth?.scheme });
+      throw insufficientScope(required, challengeContext(auth));
     }
   };
 }
@@ -62,16 +62,24 @@ export function createStepUpCheck(requirement: StepUpRequirement, now: () => num
   return async (auth, request) => {
     if (request.preflight) return;
     const info = authenticated(auth);
+    // A DPoP caller is answered in DPoP; others as before, in Bearer.
+    const context = info.scheme === 'DPoP' ? challengeContext(info) : {};
     const claims = info.claims ?? info.principal;
     const acr = readProperty(claims, 'acr');
     if (acrValues !== undefined && (typeof acr !== 'string' || !acrValues.includes(acr))) {
-      throw insufficientUserAuthentication(requirement, { detail: 'A different authentication level is required' });
+      throw insufficientUserAuthentication(requirement, {
+        ...context,
+        detail: 'A different authentication level is required',
+      });
     }
     if (maxAge !== undefined) {
       const authTime = readProperty(claims, 'auth_time');
       const age = now() / 1000 - (typeof authTime === 'number' ? authTime : Number.NEGATIVE_INFINITY);
       if (!(age <= maxAge)) {
-        throw insufficientUserAuthentication(requirement, { detail: 'More recent authentication is required' });
+        throw insufficientUserAuthentication(requirement, {
+          ...context,
+          detail: 'More recent authentication is required',
+        });
       }
     }
   };

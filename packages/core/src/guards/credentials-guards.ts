@@ -5,21 +5,23 @@
  */
 
 import type { JWTPayload } from 'jose';
-import { type AuthScheme, createChallengeFormatter } from '../challenge.js';
+import { type AuthScheme, createChallengeFormatter, type DpopChallenge } from '../challenge.js';
 import { readAuthorization } from '../credentials/authorization.js';
 import { decodeBasic } from '../credentials/basic.js';
-import { findBearerToken } from '../credentials/bearer.js';
+import { findBearerToken, isB64Token } from '../credentials/bearer.js';
+import { boundKeyOf, createDpopPolicy, type DpopOptions, type DpopPolicy } from '../dpop/policy.js';
 import {
   AuthError,
   type AuthErrorOptions,
   authUnavailable,
   credentialsRequired,
   invalidCredentials,
+  invalidRequest,
   invalidToken,
 } from '../errors.js';
 import { createJwtVerifier, type JwtVerifierOptions } from '../jwt.js';
 import { fail, validateFunction } from '../options.js';
-import { type AuthInfo, scopesOf } from './auth-info.js';
+import { type AuthInfo, scopesOf, withDpopChallenge } from './auth-info.js';
 import type { AuthRequest } from './request.js';
 
 /** Resolves to the AuthInfo, or `undefined` for a CORS preflight, which is never challenged. */
@@ -69,6 +71,13 @@ export interface BearerGuardOptions<V extends Verdict = Verdict> {
    * Default: no `scope` on a 401.
    */
   readonly challengeScope?: readonly string[] | undefined;
+  /**
+   * Accept DPoP-bound tokens (RFC 9449): `mode: 'allowed'` takes Bearer and
+   * DPoP, `'required'` DPoP only. A token is bound when its principal (the JWT
+   * claims, or what `verify` returns, as an introspection response would)
+   * has `cnf.jkt`; a bound token is never accepted as a Bearer token.
+   */
+  readonly dpop?: DpopOptions | undefined;
 }
 
 export type JwtGuardOptions = JwtVerifierOptions & Omit<BearerGuardOptions, 'verify'>;
@@ -130,6 +139,7 @@ interface GuardContext {
   readonly scheme: AuthScheme;
   readonly realm: string | undefined;
   readonly challengeScope?: readonly string[] | undefined;
+  readonly dpop?: DpopChallenge | undefined;
 }
 
 /**
@@ -143,7 +153,15 @@ function inContext(error: unknown, context: GuardContext): unknown {
   const scheme = error.scheme ?? context.scheme;
   const realm = error.realm ?? context.realm;
   const challengeScope = error.challengeScope ?? context.challengeScope;
-  if (scheme === error.scheme && realm === error.realm && challengeScope === error.challengeScope) return error;
+  const dpop = error.dpop ?? context.dpop;
+  if (
+    scheme === error.scheme &&
+    realm === error.realm &&
+    challengeScope === error.challengeScope &&
+    dpop === error.dpop
+  ) {
+    return error;
+  }
   return new AuthError(error.code, {
     detail: error.detail,
     cause: error.cause,
@@ -154,6 +172,7 @@ function inContext(error: unknown, context: GuardContext): unknown {
     acrValues: error.acrValues,
     maxAge: error.maxAge,
     retryAfter: error.retryAfter,
+    dpop,
   });
 }
 
@@ -217,26 +236,83 @@ function bearerGuard<Principal extends object>(options: BearerGuardOptions, with
   const realm = validateRealm(options.realm);
   const methods = validateMethods(options.methods);
   const challengeScope = validateChallengeScope(options.challengeScope);
-  const context = { scheme: 'Bearer', realm, challengeScope } as const;
+  const dpop = createDpopPolicy(options.dpop);
+  const context = { scheme: 'Bearer', realm, challengeScope, dpop: dpop?.challenge } as const;
 
   return async (request) => {
     if (request.preflight) return undefined;
     try {
       const sources = bearerSources(request, methods);
+      if (dpop !== undefined && sources.authorization?.scheme === 'dpop') {
+        return await dpopRequest<Principal>(request, sources, verify, dpop, context, withClaims);
+      }
       const token = findBearerToken(sources);
-      if (token === undefined) throw credentialsRequired(context);
+      if (token === undefined || dpop?.required === true) throw credentialsRequired(context);
       const principal = await runVerify(() => verify(token, request), noPrincipal<Principal>, context);
       if (principal === undefined) throw invalidToken(context);
+      if (boundKeyOf(principal) !== undefined) {
+        // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is rejected (docs/conformance.md rule 52).
+        throw invalidToken({
+          ...context,
+          detail: 'The access token is bound to a key and cannot be used as a bearer token',
+        });
+      }
       // findBearerToken allows exactly one source, so the first non-empty one is it.
       const via = sources.query?.length ? 'query' : sources.body?.length ? 'body' : 'header';
       const scopes = scopesOf(principal);
-      return withClaims
+      const info: AuthInfo<Principal> = withClaims
         ? { scheme: 'Bearer', principal, scopes, via, claims: principal as JWTPayload }
         : { scheme: 'Bearer', principal, scopes, via };
+      return withDpopChallenge(info, dpop?.challenge);
     } catch (error) {
       throw inContext(error, context);
     }
   };
+}
+
+/**
+ * `Authorization: DPoP <token>` (RFC 9449 §7.1): the token verified as usual,
+ * then the proof checked against it. Errors are the DPoP scheme's.
+ */
+async function dpopRequest<Principal extends object>(
+  request: AuthRequest,
+  sources: ReturnType<typeof bearerSources>,
+  verify: BearerGuardOptions['verify'],
+  dpop: DpopPolicy,
+  bearerContext: GuardContext,
+  withClaims: boolean,
+): Promise<AuthInfo<Principal>> {
+  const context = { ...bearerContext, scheme: 'DPoP' } as const;
+  try {
+    if (sources.query?.length || sources.body?.length) {
+      throw invalidRequest({ ...context, detail: 'Multiple methods used to include access token' });
+    }
+    const token = sources.authorization?.value ?? '';
+    if (token === '') throw invalidRequest({ ...context, detail: 'The access token is missing' });
+    if (!isB64Token(token)) throw invalidToken({ ...context, detail: 'The access token is malformed' });
+    const principal = await runVerify(() => verify(token, request), noPrincipal<Principal>, context);
+    if (principal === undefined) throw invalidToken(context);
+    const { jkt, nonce } = await dpop.check(request, token, principal);
+    const scopes = scopesOf(principal);
+    const info = { scheme: 'DPoP', principal, scopes, via: 'header', jkt, dpopNonce: nonce } as const;
+    return withDpopChallenge(withClaims ? { ...info, claims: principal as JWTPayload } : info, dpop.challenge);
+  } catch (error) {
+    // The token verifier speaks Bearer: a failure here concerns the DPoP scheme.
+    throw inContext(AuthError.is(error) && error.scheme === 'Bearer' ? asDpop(error) : error, context);
+  }
+}
+
+function asDpop(error: AuthError): AuthError {
+  return new AuthError(error.code, {
+    detail: error.detail,
+    cause: error.cause,
+    scheme: 'DPoP',
+    realm: error.realm,
+    requiredScopes: error.requiredScopes,
+    challengeScope: error.challengeScope,
+    retryAfter: error.retryAfter,
+    dpop: error.dpop,
+  });
 }
 
 /** An opaque token names nobody: `true` from a Bearer verify gives an empty principal. */
@@ -245,8 +321,8 @@ function noPrincipal<P>(): P {
 }
 
 export function createJwtGuard(options: JwtGuardOptions): Guard<JWTPayload> {
-  const verifyJwt = createJwtVerifier(options);
+  const verifyJwt = createJwtVerifier(options, { allowBound: options.dpop !== undefined });
   const verify = async (token: string) => (await verifyJwt(token)).payload;
-  const { realm, methods, challengeScope } = options;
-  return bearerGuard<JWTPayload>({ realm, methods, challengeScope, verify }, true);
+  const { realm, methods, challengeScope, dpop } = options;
+  return bearerGuard<JWTPayload>({ realm, methods, challengeScope, dpop, verify }, true);
 }

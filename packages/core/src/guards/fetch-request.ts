@@ -25,9 +25,10 @@ export function requestTarget(url: string): string {
   return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
-export function fromFetchRequest(request: FetchRequestLike): AuthRequest {
+export function fromFetchRequest(request: FetchRequestLike, options: { readonly origin?: string } = {}): AuthRequest {
   const { method, headers } = request;
   const authorization = headers.get('authorization');
+  const dpop = headers.get('dpop');
   return {
     method,
     url: requestTarget(request.url),
@@ -36,7 +37,19 @@ export function fromFetchRequest(request: FetchRequestLike): AuthRequest {
     // A Fetch body is a stream that only the application may consume: the form-body method is not read.
     body: undefined,
     preflight: method === 'OPTIONS' && headers.has('access-control-request-method'),
+    // Fetch joins field lines with ", ", which no single compact JWT contains: the proof check refuses it.
+    dpop: dpop === null ? undefined : [dpop],
+    origin: options.origin ?? originOf(request.url),
   };
+}
+
+/** `scheme://host[:port]` of the Request URL, which is what the runtime received. */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Facts for `render()`: method, target, `Accept` and `Origin`. */

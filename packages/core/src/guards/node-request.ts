@@ -4,6 +4,7 @@
  * type is structural, so nothing here imports `node:http` and the core's
  * declarations stay usable on other runtimes.
  */
+import { readProperty } from '../safe-read.js';
 import type { AuthRequest } from './request.js';
 
 /** What is read from Node's `IncomingMessage` (which matches this shape). */
@@ -16,11 +17,26 @@ export interface NodeRequestLike {
     readonly origin?: string | undefined;
     readonly 'content-type'?: string | undefined;
     readonly 'access-control-request-method'?: string | undefined;
+    readonly host?: string | undefined;
+    readonly dpop?: string | string[] | undefined;
   };
-  /** Every field line of each header: Node keeps only the first `Authorization` in `headers`. */
   /** Name, value, name, value…: what look-alikes without `headersDistinct` (Fastify's `inject()`) still offer. */
   readonly rawHeaders?: readonly string[] | undefined;
-  readonly headersDistinct?: { readonly authorization?: string[] | undefined };
+  /** Every field line of each header: Node keeps only the first `Authorization` in `headers`, and joins `DPoP` lines. */
+  readonly headersDistinct?: { readonly authorization?: string[] | undefined; readonly dpop?: string[] | undefined };
+  /** A TLS socket has `encrypted: true`. */
+  readonly socket?: object | undefined;
+}
+
+export interface NodeRequestOptions {
+  /** The request target, when the framework rewrote `req.url` (Express `req.originalUrl`). */
+  readonly url?: string | undefined;
+  readonly body?: unknown;
+  /**
+   * `scheme://host` as the framework reports it under its trusted-proxy
+   * setting, or a function giving it (read only by DPoP guards); default: the socket and `Host`.
+   */
+  readonly origin?: string | (() => string | undefined) | undefined;
 }
 
 /**
@@ -29,7 +45,7 @@ export interface NodeRequestLike {
  * `inject()`) still has `rawHeaders`, and failing both, the one value in
  * `headers` is one line.
  */
-function fieldLines(req: NodeRequestLike, name: 'authorization', value: string | string[]): string[] {
+function fieldLines(req: NodeRequestLike, name: 'authorization' | 'dpop', value: string | string[]): string[] {
   const distinct = req.headersDistinct?.[name];
   if (distinct !== undefined) return distinct;
   const raw = req.rawHeaders;
@@ -49,7 +65,14 @@ function distinctAuthorization(req: NodeRequestLike): string[] | undefined {
   return first === undefined ? undefined : fieldLines(req, 'authorization', first);
 }
 
-export function fromNodeRequest(req: NodeRequestLike, options: { url?: string; body?: unknown } = {}): AuthRequest {
+/** The origin a bare Node server sees: never from X-Forwarded-*, which only a framework told to trust may read. */
+function socketOrigin(req: NodeRequestLike): string | undefined {
+  const host = req.headers.host;
+  if (host === undefined) return undefined;
+  return `${readProperty(req.socket, 'encrypted') === true ? 'https' : 'http'}://${host}`;
+}
+
+export function fromNodeRequest(req: NodeRequestLike, options: NodeRequestOptions = {}): AuthRequest {
   const method = req.method ?? 'GET';
   return {
     method,
@@ -58,6 +81,12 @@ export function fromNodeRequest(req: NodeRequestLike, options: { url?: string; b
     contentType: req.headers['content-type'],
     body: options.body,
     preflight: method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined,
+    // headersDistinct is built on first read: only when a DPoP field is present.
+    dpop: req.headers.dpop === undefined ? undefined : fieldLines(req, 'dpop', req.headers.dpop),
+    get origin() {
+      const origin = options.origin;
+      return typeof origin === 'function' ? origin() : (origin ?? socketOrigin(req));
+    },
   };
 }
 

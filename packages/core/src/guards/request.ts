@@ -15,4 +15,11 @@ export interface AuthRequest {
   readonly body: unknown;
   /** A CORS preflight: `OPTIONS` with `Access-Control-Request-Method`. Never challenged. */
   readonly preflight: boolean;
+  /** Every `DPoP` field line (RFC 9449 §4.3 allows exactly one). */
+  readonly dpop?: readonly string[] | undefined;
+  /**
+   * `scheme://host[:port]` as the client used it, for a DPoP proof's `htu`:
+   * what the framework reports, honouring its trusted-proxy setting only.
+   */
+  readonly origin?: string | undefined;
 }

@@ -1,0 +1,69 @@
+/**
+ * The `htu` comparison of RFC 9449 §4.3 (check 9): the request's external URI
+ * and the proof's `htu`, both without query and fragment, compared after the
+ * syntax- and scheme-based normalisation of RFC 3986 §6.2.2–6.2.3.
+ */
+
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+/** RFC 3986 §6.2.2.2: upper-case hex in percent-encodings, and unreserved characters decoded. */
+function normalizePercentEncoding(text: string): string {
+  return text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
+    const char = String.fromCharCode(Number.parseInt(hex, 16));
+    return UNRESERVED.test(char) ? char : `%${hex.toUpperCase()}`;
+  });
+}
+
+/**
+ * `scheme://authority/path` of an absolute http(s) URI, normalised: scheme and
+ * host lower-cased, the default port dropped, dot segments removed, an empty
+ * path made `/` (WHATWG URL does these), percent-encodings normalised; query and
+ * fragment dropped. `undefined` for anything that is not an absolute http(s) URI.
+ */
+export function normalizeHtu(uri: string): string | undefined {
+  if (uri.length > 8192 || !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(uri)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  if (url.username !== '' || url.password !== '') return undefined;
+  return `${url.protocol}//${normalizePercentEncoding(url.host)}${normalizePercentEncoding(url.pathname)}`;
+}
+
+/**
+ * An external origin given as an option (`publicUrl`): `https://host[:port]`,
+ * nothing else, so that no path prefix silently changes every `htu`.
+ */
+export function validatePublicUrl(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = value instanceof URL ? value.href : value;
+  let url: URL | undefined;
+  try {
+    url = typeof text === 'string' ? new URL(text) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (
+    url === undefined ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.pathname !== '/' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
+    throw new TypeError('auth-errors: option "publicUrl" must be an http(s) origin such as "https://api.example.com"');
+  }
+  return url.origin;
+}
+
+/** The external URI of a request: its origin (from `publicUrl`, or as the adapter read it) and its target's path. */
+export function externalUri(origin: string | undefined, target: string): string | undefined {
+  if (origin === undefined) return undefined;
+  const end = target.search(/[?#]/);
+  const path = end === -1 ? target : target.slice(0, end);
+  return normalizeHtu(`${origin}${path.startsWith('/') ? path : `/${path}`}`);
+}

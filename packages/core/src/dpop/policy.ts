@@ -1,0 +1,134 @@
+/**
+ * A guard's DPoP configuration (`dpop: { mode, algorithms, window, nonce,
+ * replayStore, publicUrl }`), validated once, and the request check it runs
+ * after the access token itself was verified: the proof (proof.ts), then the
+ * server nonce (nonce.ts), and last the replay store (replay.ts), so that a
+ * proof failing any other check reserves nothing.
+ */
+
+import { DEFAULT_DPOP_ALGORITHMS, type DpopChallenge } from '../challenge.js';
+import { authUnavailable, invalidDpopProof, invalidToken, useDpopNonce } from '../errors.js';
+import type { AuthRequest } from '../guards/request.js';
+import { ASYMMETRIC_ALGORITHMS } from '../key-source-fetch.js';
+import { fail } from '../options.js';
+import { readProperty } from '../safe-read.js';
+import { externalUri, validatePublicUrl } from './htu.js';
+import { createNonceIssuer, type DpopNonceOptions, type NonceIssuer } from './nonce.js';
+import { verifyProof } from './proof.js';
+import { createMemoryReplayStore, type ReplayStore, replayKey } from './replay.js';
+
+export interface DpopOptions {
+  /** `allowed`: Bearer and DPoP tokens; `required`: DPoP only (RFC 9449 §7). */
+  readonly mode: 'allowed' | 'required';
+  /** Accepted proof algorithms (asymmetric only), sent as the challenge's `algs`. Default ES256, EdDSA, PS256, RS256. */
+  readonly algorithms?: readonly string[] | undefined;
+  /** How far a proof's `iat` may lie from now, in seconds (1 to 300). Default 60. */
+  readonly window?: number | undefined;
+  /** Server nonces (RFC 9449 §9): HMAC secrets shared by every instance, and their lifetime. Default: none. */
+  readonly nonce?: DpopNonceOptions | undefined;
+  /**
+   * Where used proofs are recorded. Default: an in-process store, which only
+   * protects one instance: give every instance one shared store (@auth-errors/redis).
+   */
+  readonly replayStore?: ReplayStore | undefined;
+  /**
+   * The origin clients use (`https://api.example.com`), for `htu`. Default: what
+   * the framework reports, which honours its trusted-proxy setting only.
+   */
+  readonly publicUrl?: string | URL | undefined;
+  /** `Retry-After` seconds when the replay store fails. */
+  readonly retryAfter?: number | undefined;
+}
+
+/** What a verified DPoP request adds to the AuthInfo. */
+export interface DpopResult {
+  readonly jkt: string;
+  /** A fresh nonce for the success response, when the one used is past half its life. */
+  readonly nonce: string | undefined;
+}
+
+export interface DpopPolicy {
+  readonly required: boolean;
+  readonly challenge: DpopChallenge;
+  /** Checks the request's proof for `token`, whose verified principal is `principal`. */
+  check(request: AuthRequest, token: string, principal: unknown): Promise<DpopResult>;
+}
+
+/** `cnf.jkt` of a verified token (JWT claims or an introspection-style principal, RFC 9449 §6). */
+export function boundKeyOf(principal: unknown): string | undefined {
+  const jkt = readProperty(readProperty(principal, 'cnf'), 'jkt');
+  return typeof jkt === 'string' ? jkt : undefined;
+}
+
+function validateAlgorithms(value: unknown): readonly string[] {
+  if (value === undefined) return DEFAULT_DPOP_ALGORITHMS;
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    !value.every((alg) => typeof alg === 'string' && ASYMMETRIC_ALGORITHMS.includes(alg))
+  ) {
+    fail(`option "dpop.algorithms" must be a non-empty array of ${ASYMMETRIC_ALGORITHMS.join(', ')}`);
+  }
+  return [...new Set(value as string[])];
+}
+
+export function createDpopPolicy(options: unknown, now: () => number = Date.now): DpopPolicy | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) fail('option "dpop" must be an object');
+  const { mode, algorithms, window = 60, nonce, replayStore, publicUrl, retryAfter } = options as DpopOptions;
+  if (mode !== 'allowed' && mode !== 'required') fail('option "dpop.mode" must be "allowed" or "required"');
+  const algs = validateAlgorithms(algorithms);
+  if (!Number.isSafeInteger(window) || window < 1 || window > 300) {
+    fail('option "dpop.window" must be an integer number of seconds from 1 to 300');
+  }
+  if (replayStore !== undefined && typeof readProperty(replayStore, 'reserve') !== 'function') {
+    fail('option "dpop.replayStore" must have a reserve(key, ttl) method');
+  }
+  if (retryAfter !== undefined && (!Number.isSafeInteger(retryAfter) || retryAfter < 0)) {
+    fail('option "dpop.retryAfter" must be a non-negative integer number of seconds');
+  }
+  const origin = validatePublicUrl(publicUrl);
+  const issuer: NonceIssuer | undefined = nonce === undefined ? undefined : createNonceIssuer(nonce, now);
+  const store = replayStore ?? createMemoryReplayStore({}, now);
+  const challenge: DpopChallenge = { algs, only: mode === 'required' };
+  const policy = { algorithms: algs, window };
+
+  return {
+    required: mode === 'required',
+    challenge,
+    async check(request, token, principal) {
+      const jkt = boundKeyOf(principal);
+      if (jkt === undefined)
+        throw invalidToken({ scheme: 'DPoP', detail: 'The access token is not bound to a DPoP key' });
+      const uri = externalUri(origin ?? request.origin, request.url);
+      const proof = await verifyProof(
+        { lines: request.dpop, method: request.method, uri, accessToken: token },
+        policy,
+        jkt,
+        now(),
+      );
+      let fresh: string | undefined;
+      if (issuer !== undefined) {
+        const verdict = await issuer.check(proof.nonce, jkt);
+        if (verdict === 'invalid') {
+          throw useDpopNonce({ dpop: { ...challenge, nonce: await issuer.issue(jkt) } });
+        }
+        if (verdict === 'renew') fresh = await issuer.issue(jkt);
+      }
+      const key = await replayKey(jkt, proof.htm, proof.htu, proof.jti);
+      const ttl = Math.max(1000, Math.ceil((proof.iat + window) * 1000 - now()));
+      let absent: unknown;
+      try {
+        absent = await store.reserve(key, ttl);
+      } catch (error) {
+        throw authUnavailable({ scheme: 'DPoP', cause: error, retryAfter });
+      }
+      if (typeof absent !== 'boolean') {
+        const cause = new TypeError('auth-errors: replayStore.reserve must resolve to a boolean');
+        throw authUnavailable({ scheme: 'DPoP', cause, retryAfter });
+      }
+      if (!absent) throw invalidDpopProof({ detail: 'The DPoP proof was already used' });
+      return { jkt, nonce: fresh };
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * DPoP proof verification (RFC 9449 §4.3): one `DPoP` field line holding one
+ * JWT, typed `dpop+jwt`, signed with an allow-listed asymmetric algorithm by
+ * the public key in its own `jwk` header, for this method and URI, recent,
+ * bound to the access token (`ath`) and to the token's key (`cnf.jkt`).
+ * Every failure is 401 `invalid_dpop_proof`; nothing from the proof is echoed.
+ */
+import {
+  base64url,
+  calculateJwkThumbprint,
+  decodeProtectedHeader,
+  EmbeddedJWK,
+  type JWK,
+  type JWTPayload,
+  jwtVerify,
+} from 'jose';
+import { safeEqual } from '../credentials/compare.js';
+import { type AuthError, invalidDpopProof } from '../errors.js';
+import { normalizeHtu } from './htu.js';
+
+export interface ProofRequest {
+  /** Every `DPoP` field line of the request. */
+  readonly lines: readonly string[] | undefined;
+  readonly method: string;
+  /** The request's external URI, normalised (htu.ts); `undefined` when it cannot be known. */
+  readonly uri: string | undefined;
+  readonly accessToken: string;
+}
+
+export interface ProofPolicy {
+  readonly algorithms: readonly string[];
+  /** Seconds a proof's `iat` may lie before or after now. */
+  readonly window: number;
+}
+
+export interface VerifiedProof {
+  /** The proof key's JWK SHA-256 thumbprint (RFC 7638). */
+  readonly jkt: string;
+  readonly jti: string;
+  readonly iat: number;
+  readonly htm: string;
+  readonly htu: string;
+  readonly nonce: unknown;
+}
+
+export const MAX_PROOF_LENGTH = 8192;
+export const MAX_JTI_LENGTH = 256;
+
+/** Public members of each key type (RFC 7518 §6, RFC 8037 §2), plus the metadata WebCrypto and JWK sets add. */
+const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  RSA: ['n', 'e'],
+  EC: ['crv', 'x', 'y'],
+  OKP: ['crv', 'x'],
+};
+const METADATA = ['kty', 'alg', 'kid', 'use', 'key_ops', 'ext'];
+
+function refuse(detail: string, cause?: unknown): AuthError {
+  return invalidDpopProof({ detail, cause });
+}
+
+/** A `jwk` header holding a public key and nothing else: no private or unknown members. */
+function isPublicJwk(jwk: unknown): jwk is JWK {
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return false;
+  const kty = (jwk as { kty?: unknown }).kty;
+  const members = typeof kty === 'string' && Object.hasOwn(PUBLIC_MEMBERS, kty) ? PUBLIC_MEMBERS[kty] : undefined;
+  if (members === undefined) return false;
+  return Object.keys(jwk).every((name) => members.includes(name) || METADATA.includes(name));
+}
+
+/** The one proof JWT of the request; two field lines, or two values joined by a comma, are refused. */
+function oneProof(lines: readonly string[] | undefined): string {
+  // A compact JWT has no comma: one is a second field joined to the first (Node, Fetch), refused alike.
+  const values = (lines ?? [])
+    .flatMap((line) => line.split(','))
+    .map((value) => value.trim())
+    .filter((value) => value.length > 0);
+  if (values.length === 0) throw refuse('A DPoP proof is required');
+  if (values.length > 1) throw refuse('The request has more than one DPoP header field');
+  const proof = values[0] as string;
+  if (proof.length > MAX_PROOF_LENGTH || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(proof)) {
+    throw refuse('The DPoP proof is not a single compact JWT');
+  }
+  return proof;
+}
+
+/** base64url(SHA-256(token)): the `ath` a proof for this token must carry. */
+export async function accessTokenHash(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
+  return base64url.encode(new Uint8Array(digest));
+}
+
+export async function verifyProof(
+  request: ProofRequest,
+  policy: ProofPolicy,
+  expectedJkt: string,
+  now: number = Date.now(),
+): Promise<VerifiedProof> {
+  const proof = oneProof(request.lines);
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(proof);
+  } catch (error) {
+    throw refuse('The DPoP proof is malformed', error);
+  }
+  if (!isPublicJwk(header.jwk)) throw refuse('The DPoP proof key must be a public JWK and nothing else');
+  let payload: JWTPayload;
+  try {
+    // EmbeddedJWK refuses a private key; jose refuses any alg outside the list (`none` and HS* included).
+    ({ payload } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: [...policy.algorithms] }));
+  } catch (error) {
+    throw refuse('The DPoP proof is not validly signed, or not of type dpop+jwt', error);
+  }
+  const { htm, htu, iat, jti, ath } = payload as JWTPayload & { htm?: unknown; htu?: unknown; ath?: unknown };
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
+    throw refuse('The DPoP proof needs a jti of at most 256 characters');
+  }
+  if (htm !== request.method) throw refuse('The DPoP proof is for another HTTP method');
+  // RFC 9449 §4.2: htu has no query and no fragment.
+  const proofUri = typeof htu === 'string' && !/[?#]/.test(htu) ? normalizeHtu(htu) : undefined;
+  if (proofUri === undefined || request.uri === undefined || proofUri !== request.uri) {
+    throw refuse('The DPoP proof is for another URI');
+  }
+  if (typeof iat !== 'number' || !Number.isFinite(iat) || Math.abs(now / 1000 - iat) > policy.window) {
+    throw refuse('The DPoP proof was not issued within the accepted time window');
+  }
+  if (typeof ath !== 'string' || !safeEqual(ath, await accessTokenHash(request.accessToken))) {
+    throw refuse('The DPoP proof is not bound to this access token');
+  }
+  const jkt = await calculateJwkThumbprint(header.jwk as JWK, 'sha256');
+  if (!safeEqual(jkt, expectedJkt)) throw refuse('The DPoP proof key is not the key the access token is bound to');
+  return { jkt, jti, iat, htm, htu: proofUri, nonce: (payload as { nonce?: unknown }).nonce };
+}

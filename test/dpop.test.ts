@@ -1,0 +1,567 @@
+/**
+ * DPoP on the resource server (RFC 9449), on a real Express 5 server: the
+ * challenges (docs/conformance.md rules 52, 53), every proof check (rule 54),
+ * server nonces (rule 55), replay protection, and the external URI behind a
+ * proxy. What a client sees is asserted whole: status, every header line, the
+ * body; no proof or token text ever comes back.
+ */
+import { authErrors, authOf, createMemoryReplayStore, jwtAuth, requireScopes } from '@auth-errors/express';
+import express from 'express';
+import { SignJWT } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AUDIENCE, type ClientKey, clientKey, createIssuer, ISSUER, type Issuer, proof } from './support/dpop.js';
+import { header, headerLines, type RawResponse, rawRequest, serve } from './support/http.js';
+
+const SECRET_OLD = 'an-old-nonce-secret-of-32-bytes-at-least!';
+const SECRET_NEW = 'the-current-nonce-secret-of-32-bytes-or-more';
+
+let issuer: Issuer;
+let key: ClientKey;
+let otherKey: ClientKey;
+
+beforeAll(async () => {
+  issuer = createIssuer();
+  key = await clientKey();
+  otherKey = await clientKey();
+});
+
+type DpopOption = NonNullable<Parameters<typeof jwtAuth>[0]['dpop']>;
+
+function guard(dpop: DpopOption) {
+  return jwtAuth({ key: issuer.signer.verifyKey, issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], dpop });
+}
+
+function app(configure?: (app: express.Express) => void) {
+  const server = express();
+  configure?.(server);
+  server.get('/both', guard({ mode: 'allowed', algorithms: ['ES256'] }), (req, res) => {
+    res.json({ scheme: authOf(req)?.scheme });
+  });
+  server.get('/dpop', guard({ mode: 'required', algorithms: ['ES256', 'PS256'] }), (req, res) => {
+    res.json({ scheme: authOf(req)?.scheme, jkt: authOf(req)?.jkt });
+  });
+  server.get('/write', guard({ mode: 'allowed', algorithms: ['ES256'] }), requireScopes('write'), (_req, res) => {
+    res.end('ok');
+  });
+  server.get(
+    '/nonce',
+    guard({ mode: 'required', algorithms: ['ES256'], nonce: { secrets: [SECRET_NEW, SECRET_OLD] } }),
+    (_req, res) => {
+      res.end('ok');
+    },
+  );
+  server.get(
+    '/old-nonce',
+    guard({ mode: 'required', algorithms: ['ES256'], nonce: { secrets: [SECRET_OLD] } }),
+    (_req, res) => {
+      res.end('ok');
+    },
+  );
+  server.get(
+    '/public',
+    guard({ mode: 'required', algorithms: ['ES256'], publicUrl: 'https://api.example.com' }),
+    (_req, res) => {
+      res.end('ok');
+    },
+  );
+  server.get(
+    '/down',
+    guard({
+      mode: 'required',
+      algorithms: ['ES256'],
+      replayStore: { reserve: () => Promise.reject(new Error('store down')) },
+    }),
+    (_req, res) => {
+      res.end('ok');
+    },
+  );
+  server.get(
+    '/small',
+    guard({ mode: 'required', algorithms: ['ES256'], replayStore: createMemoryReplayStore({ maxEntries: 1 }) }),
+    (_req, res) => {
+      res.end('ok');
+    },
+  );
+  server.use(authErrors({ onError: () => {} }));
+  return serve(server);
+}
+
+interface Sent {
+  readonly port: number;
+  readonly path: string;
+  readonly token: string;
+  readonly proofs: readonly string[];
+  readonly scheme?: string;
+  readonly extra?: readonly (readonly [string, string])[];
+}
+
+function send({ port, path, token, proofs, scheme = 'DPoP', extra = [] }: Sent): Promise<RawResponse> {
+  return rawRequest(port, {
+    path,
+    headers: [['Authorization', `${scheme} ${token}`], ...proofs.map((p) => ['DPoP', p] as const), ...extra],
+  });
+}
+
+const htuOf = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
+
+function problem(response: RawResponse): Record<string, unknown> {
+  return JSON.parse(response.body) as Record<string, unknown>;
+}
+
+/** Nothing the client sent as credentials comes back, in any header or the body. */
+function expectNoEcho(response: RawResponse, ...secrets: string[]) {
+  const everything = response.headers.map(([n, v]) => `${n}: ${v}`).join('\n') + response.body;
+  for (const secret of secrets) {
+    for (const part of secret.split('.')) if (part.length > 8) expect(everything).not.toContain(part);
+  }
+}
+
+const DPOP_ONLY = 'DPoP realm="api", algs="ES256 PS256"';
+const proofError = (description: string) =>
+  `DPoP realm="api", error="invalid_dpop_proof", error_description="${description}", algs="ES256 PS256"`;
+
+describe('rule 53: the DPoP challenge', () => {
+  it('a DPoP-only route offers DPoP alone, with exactly the configured algs, quoted', async () => {
+    const port = await app();
+    const response = await rawRequest(port, { path: '/dpop' });
+    expect(response.status).toBe(401);
+    expect(headerLines(response, 'www-authenticate')).toEqual([DPOP_ONLY]);
+    expect(problem(response)).toMatchObject({ code: 'credentials_required', status: 401 });
+  });
+
+  it('a route taking both schemes offers Bearer and DPoP on separate lines', async () => {
+    const port = await app();
+    const response = await rawRequest(port, { path: '/both' });
+    expect(response.status).toBe(401);
+    expect(headerLines(response, 'www-authenticate')).toEqual(['Bearer realm="api"', 'DPoP realm="api", algs="ES256"']);
+  });
+
+  it('a Bearer token on a DPoP-only route is refused with the DPoP challenge only', async () => {
+    const port = await app();
+    const token = await issuer.token();
+    const response = await rawRequest(port, { path: '/dpop', headers: [['Authorization', `Bearer ${token}`]] });
+    expect(response.status).toBe(401);
+    expect(headerLines(response, 'www-authenticate')).toEqual([DPOP_ONLY]);
+  });
+});
+
+describe('rule 52: a DPoP-bound token is refused as a bearer token', () => {
+  it('401 invalid_token in the Bearer challenge, plus the DPoP challenge', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const response = await rawRequest(port, { path: '/both', headers: [['Authorization', `Bearer ${token}`]] });
+    expect(response.status).toBe(401);
+    expect(headerLines(response, 'www-authenticate')).toEqual([
+      'Bearer realm="api", error="invalid_token", error_description="The access token is bound to a key and cannot be used as a bearer token"',
+      'DPoP realm="api", algs="ES256"',
+    ]);
+    expect(problem(response)).toMatchObject({ code: 'invalid_token' });
+    expectNoEcho(response, token);
+  });
+
+  it('an unbound token is still accepted as Bearer where both schemes are', async () => {
+    const port = await app();
+    const response = await rawRequest(port, {
+      path: '/both',
+      headers: [['Authorization', `Bearer ${await issuer.token()}`]],
+    });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ scheme: 'Bearer' });
+  });
+
+  it('an unbound token with the DPoP scheme is invalid_token in the DPoP challenge', async () => {
+    const port = await app();
+    const token = await issuer.token();
+    const proofs = [await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token })];
+    const response = await send({ port, path: '/dpop', token, proofs });
+    expect(response.status).toBe(401);
+    expect(headerLines(response, 'www-authenticate')).toEqual([
+      'DPoP realm="api", error="invalid_token", error_description="The access token is not bound to a DPoP key", algs="ES256 PS256"',
+    ]);
+  });
+});
+
+describe('rule 54: DPoP proofs are checked completely', () => {
+  it('a valid proof for a bound token passes, and says which key', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const proofs = [await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token })];
+    const response = await send({ port, path: '/dpop', token, proofs });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ scheme: 'DPoP', jkt: key.jkt });
+  });
+
+  it('htu is compared after RFC 3986 normalisation: scheme and host case, default port, dot segments, percent-encoding', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    for (const htu of [
+      `HTTP://127.0.0.1:${port}/dpop`,
+      `http://127.0.0.1:${port}/x/../dpop`,
+      `http://127.0.0.1:${port}/%64pop`,
+    ]) {
+      const response = await send({
+        port,
+        path: '/dpop',
+        token,
+        proofs: [await proof({ key, htm: 'GET', htu, token })],
+      });
+      expect(response.status, htu).toBe(200);
+    }
+  });
+
+  const bad: [string, (port: number, token: string) => Promise<string[]>, string][] = [
+    ['no proof', async () => [], 'A DPoP proof is required'],
+    [
+      'two DPoP lines',
+      async (port, token) => [
+        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token }),
+        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token }),
+      ],
+      'The request has more than one DPoP header field',
+    ],
+    [
+      'a comma-joined pair',
+      async (port, token) => {
+        const one = await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token });
+        return [`${one}, ${one}`];
+      },
+      'The request has more than one DPoP header field',
+    ],
+    [
+      'alg none',
+      async (port) => {
+        const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+        const head = enc({ alg: 'none', typ: 'dpop+jwt', jwk: key.jwk });
+        const body = enc({ htm: 'GET', htu: htuOf(port, '/dpop'), iat: Math.floor(Date.now() / 1000), jti: 'j' });
+        return [`${head}.${body}.`];
+      },
+      'The DPoP proof is not a single compact JWT',
+    ],
+    [
+      'HS256',
+      async (port, token) => [
+        await new SignJWT({ htm: 'GET', htu: htuOf(port, '/dpop'), iat: Math.floor(Date.now() / 1000), jti: 'h' })
+          .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: key.jwk })
+          .sign(new TextEncoder().encode(`${token.slice(0, 40)}`)),
+      ],
+      'The DPoP proof is not validly signed, or not of type dpop+jwt',
+    ],
+    [
+      'a private jwk',
+      async (port, token) => {
+        const { exportJWK } = await import('jose');
+        const priv = await exportJWK(key.privateKey);
+        return [await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, header: { jwk: priv } })];
+      },
+      'The DPoP proof key must be a public JWK and nothing else',
+    ],
+    [
+      'a jwk with an extra member',
+      async (port, token) => [
+        await proof({
+          key,
+          htm: 'GET',
+          htu: htuOf(port, '/dpop'),
+          token,
+          header: { jwk: { ...key.jwk, x5u: 'https://evil.test/' } },
+        }),
+      ],
+      'The DPoP proof key must be a public JWK and nothing else',
+    ],
+    [
+      'a huge jti',
+      async (port, token) => [
+        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { jti: 'j'.repeat(257) } }),
+      ],
+      'The DPoP proof needs a jti of at most 256 characters',
+    ],
+    [
+      'no jti',
+      async (port, token) => [
+        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { jti: undefined } }),
+      ],
+      'The DPoP proof needs a jti of at most 256 characters',
+    ],
+    [
+      'typ JWT',
+      async (port, token) => [
+        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, header: { typ: 'JWT' } }),
+      ],
+      'The DPoP proof is not validly signed, or not of type dpop+jwt',
+    ],
+    [
+      'htm POST on a GET',
+      async (port, token) => [await proof({ key, htm: 'POST', htu: htuOf(port, '/dpop'), token })],
+      'The DPoP proof is for another HTTP method',
+    ],
+    [
+      'htu with a query',
+      async (port, token) => [await proof({ key, htm: 'GET', htu: `${htuOf(port, '/dpop')}?a=1`, token })],
+      'The DPoP proof is for another URI',
+    ],
+    [
+      'htu with a fragment',
+      async (port, token) => [await proof({ key, htm: 'GET', htu: `${htuOf(port, '/dpop')}#top`, token })],
+      'The DPoP proof is for another URI',
+    ],
+    [
+      'htu on another host',
+      async (port, token) => [await proof({ key, htm: 'GET', htu: `http://other.test:${port}/dpop`, token })],
+      'The DPoP proof is for another URI',
+    ],
+    [
+      'htu path in another case',
+      async (port, token) => [await proof({ key, htm: 'GET', htu: htuOf(port, '/DPOP'), token })],
+      'The DPoP proof is for another URI',
+    ],
+    [
+      'htu with https where the client used http',
+      async (port, token) => [await proof({ key, htm: 'GET', htu: `https://127.0.0.1:${port}/dpop`, token })],
+      'The DPoP proof is for another URI',
+    ],
+    [
+      'iat in the far future',
+      async (port, token) => [
+        await proof({
+          key,
+          htm: 'GET',
+          htu: htuOf(port, '/dpop'),
+          token,
+          claims: { iat: Math.floor(Date.now() / 1000) + 3600 },
+        }),
+      ],
+      'The DPoP proof was not issued within the accepted time window',
+    ],
+    [
+      'iat in the far past',
+      async (port, token) => [
+        await proof({
+          key,
+          htm: 'GET',
+          htu: htuOf(port, '/dpop'),
+          token,
+          claims: { iat: Math.floor(Date.now() / 1000) - 3600 },
+        }),
+      ],
+      'The DPoP proof was not issued within the accepted time window',
+    ],
+    [
+      'ath of another token',
+      async (port, token) => [await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token: `${token}x` })],
+      'The DPoP proof is not bound to this access token',
+    ],
+    [
+      'no ath',
+      async (port, token) => [
+        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { ath: undefined } }),
+      ],
+      'The DPoP proof is not bound to this access token',
+    ],
+    [
+      'a key other than the bound one',
+      async (port, token) => [await proof({ key: otherKey, htm: 'GET', htu: htuOf(port, '/dpop'), token })],
+      'The DPoP proof key is not the key the access token is bound to',
+    ],
+    [
+      'non-ASCII in the header field',
+      async (port, token) => [`${await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token })}é`],
+      'The DPoP proof is not a single compact JWT',
+    ],
+    [
+      'a non-ASCII htu',
+      async (port, token) => [await proof({ key, htm: 'GET', htu: htuOf(port, '/dpöp'), token })],
+      'The DPoP proof is for another URI',
+    ],
+  ];
+
+  it.each(bad)('%s: 401 invalid_dpop_proof, the DPoP challenge, nothing echoed', async (_name, make, description) => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const proofs = await make(port, token);
+    const response = await send({ port, path: '/dpop', token, proofs });
+    expect(response.status).toBe(401);
+    expect(headerLines(response, 'www-authenticate')).toEqual([proofError(description)]);
+    expect(header(response, 'cache-control')).toBe('no-store');
+    expect(problem(response)).toEqual({
+      type: 'https://auth-errors.dev/problems/invalid-dpop-proof',
+      title: 'Invalid DPoP proof',
+      status: 401,
+      detail: description,
+      code: 'invalid_dpop_proof',
+    });
+    expectNoEcho(response, token, ...proofs);
+  });
+
+  it('a replayed proof is refused; a proof that failed another check reserved nothing', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const htu = htuOf(port, '/dpop');
+    const jti = 'one-time';
+    const wrong = await proof({ key, htm: 'GET', htu, token: `${token}x`, claims: { jti } });
+    expect((await send({ port, path: '/dpop', token, proofs: [wrong] })).status).toBe(401);
+    const right = await proof({ key, htm: 'GET', htu, token, claims: { jti } });
+    expect((await send({ port, path: '/dpop', token, proofs: [right] })).status).toBe(200);
+    const replay = await send({ port, path: '/dpop', token, proofs: [right] });
+    expect(replay.status).toBe(401);
+    expect(headerLines(replay, 'www-authenticate')).toEqual([proofError('The DPoP proof was already used')]);
+    // The same jti for another URI is another proof.
+    const elsewhere = await proof({ key, htm: 'GET', htu: htuOf(port, '/both'), token, claims: { jti } });
+    expect((await send({ port, path: '/both', token, proofs: [elsewhere] })).status).toBe(200);
+  });
+
+  it('a failing replay store is 503 with Retry-After, never a pass and never a 401', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const proofs = [await proof({ key, htm: 'GET', htu: htuOf(port, '/down'), token })];
+    const response = await send({ port, path: '/down', token, proofs });
+    expect(response.status).toBe(503);
+    expect(header(response, 'retry-after')).toBe('5');
+    expect(headerLines(response, 'www-authenticate')).toEqual([]);
+    expect(problem(response)).toMatchObject({ code: 'auth_unavailable' });
+  });
+
+  it('a full in-process store fails closed (503) rather than evict a live proof', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const htu = htuOf(port, '/small');
+    const first = await proof({ key, htm: 'GET', htu, token });
+    expect((await send({ port, path: '/small', token, proofs: [first] })).status).toBe(200);
+    const second = await send({ port, path: '/small', token, proofs: [await proof({ key, htm: 'GET', htu, token })] });
+    expect(second.status).toBe(503);
+    expect((await send({ port, path: '/small', token, proofs: [first] })).status).toBe(401);
+  });
+
+  it('insufficient_scope answers in the scheme the client used', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const proofs = [await proof({ key, htm: 'GET', htu: htuOf(port, '/write'), token })];
+    const response = await send({ port, path: '/write', token, proofs });
+    expect(response.status).toBe(403);
+    expect(headerLines(response, 'www-authenticate')).toEqual([
+      'DPoP realm="api", error="insufficient_scope", scope="write", algs="ES256"',
+    ]);
+    const bearer = await rawRequest(port, {
+      path: '/write',
+      headers: [['Authorization', `Bearer ${await issuer.token()}`]],
+    });
+    expect(headerLines(bearer, 'www-authenticate')).toEqual([
+      'Bearer realm="api", error="insufficient_scope", scope="write"',
+    ]);
+  });
+});
+
+describe('rule 55: resource-server nonces', () => {
+  const nonceChallenge =
+    'DPoP realm="api", error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof", algs="ES256"';
+
+  it('no nonce: 401 use_dpop_nonce with one DPoP-Nonce header, not cacheable, exposed to CORS; the nonce then works', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const htu = htuOf(port, '/nonce');
+    const first = await send({
+      port,
+      path: '/nonce',
+      token,
+      proofs: [await proof({ key, htm: 'GET', htu, token })],
+      extra: [['Origin', 'https://app.example']],
+    });
+    expect(first.status).toBe(401);
+    expect(headerLines(first, 'www-authenticate')).toEqual([nonceChallenge]);
+    const nonces = headerLines(first, 'dpop-nonce');
+    expect(nonces).toHaveLength(1);
+    expect(nonces[0]).toMatch(/^[\x21\x23-\x5B\x5D-\x7E]+$/);
+    expect(header(first, 'cache-control')).toBe('no-store');
+    expect(header(first, 'access-control-expose-headers')).toBe('WWW-Authenticate, DPoP-Nonce');
+    expect(problem(first)).toMatchObject({ status: 401, code: 'use_dpop_nonce', title: 'DPoP nonce required' });
+
+    const nonce = nonces[0] as string;
+    const second = await send({
+      port,
+      path: '/nonce',
+      token,
+      proofs: [await proof({ key, htm: 'GET', htu, token, nonce })],
+    });
+    expect(second.status).toBe(200);
+  });
+
+  it('a forged nonce, a nonce for another key, and one from a rotated-out secret are use_dpop_nonce', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const otherToken = await issuer.token(otherKey.jkt);
+    const htu = htuOf(port, '/nonce');
+    const fresh = async (k: ClientKey, t: string, path = '/nonce') => {
+      const r = await send({
+        port,
+        path,
+        token: t,
+        proofs: [await proof({ key: k, htm: 'GET', htu: htuOf(port, path), token: t })],
+      });
+      return header(r, 'dpop-nonce') as string;
+    };
+    const forOther = await fresh(otherKey, otherToken);
+    const fromOld = await fresh(key, token, '/old-nonce'); // signed by SECRET_OLD, which /nonce still verifies
+    const rotatedOut = `${fromOld.split('.')[0]}.${'A'.repeat(43)}`;
+    for (const nonce of [forOther, rotatedOut, 'not-a-nonce']) {
+      const response = await send({
+        port,
+        path: '/nonce',
+        token,
+        proofs: [await proof({ key, htm: 'GET', htu, token, nonce })],
+      });
+      expect(response.status, nonce).toBe(401);
+      expect(headerLines(response, 'www-authenticate')).toEqual([nonceChallenge]);
+    }
+    // The old secret is still listed on /nonce: its nonces are accepted during the rotation.
+    const rotated = await send({
+      port,
+      path: '/nonce',
+      token,
+      proofs: [await proof({ key, htm: 'GET', htu, token, nonce: fromOld })],
+    });
+    expect(rotated.status).toBe(200);
+  });
+});
+
+describe('the external URI (htu)', () => {
+  it('X-Forwarded-* is ignored unless the app trusts its proxy', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const proofs = [await proof({ key, htm: 'GET', htu: 'https://api.example.com/dpop', token })];
+    const forwarded = [
+      ['X-Forwarded-Proto', 'https'],
+      ['X-Forwarded-Host', 'api.example.com'],
+    ] as const;
+    const response = await send({ port, path: '/dpop', token, proofs, extra: forwarded });
+    expect(response.status).toBe(401);
+    expect(problem(response)).toMatchObject({ detail: 'The DPoP proof is for another URI' });
+  });
+
+  it("Express's trust proxy setting makes the forwarded scheme and host the external URI", async () => {
+    const port = await app((server) => server.set('trust proxy', 'loopback'));
+    const token = await issuer.token(key.jkt);
+    const proofs = [await proof({ key, htm: 'GET', htu: 'https://api.example.com/dpop', token })];
+    const forwarded = [
+      ['X-Forwarded-Proto', 'https'],
+      ['X-Forwarded-Host', 'api.example.com'],
+    ] as const;
+    expect((await send({ port, path: '/dpop', token, proofs, extra: forwarded })).status).toBe(200);
+  });
+
+  it('publicUrl names the external origin whatever the request says', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const proofs = [await proof({ key, htm: 'GET', htu: 'https://api.example.com/public', token })];
+    expect((await send({ port, path: '/public?x=1', token, proofs })).status).toBe(200);
+  });
+
+  it('options are checked when the guard is made', () => {
+    const make = (dpop: unknown) => () => guard(dpop as DpopOption);
+    expect(make({ mode: 'sometimes' })).toThrow(/"dpop.mode"/);
+    expect(make({ mode: 'required', algorithms: ['HS256'] })).toThrow(/"dpop.algorithms"/);
+    expect(make({ mode: 'required', algorithms: ['none'] })).toThrow(/"dpop.algorithms"/);
+    expect(make({ mode: 'required', window: 0 })).toThrow(/"dpop.window"/);
+    expect(make({ mode: 'required', nonce: { secrets: ['short'] } })).toThrow(/"dpop.nonce.secrets"/);
+    expect(make({ mode: 'required', publicUrl: 'https://api.example.com/base' })).toThrow(/"publicUrl"/);
+    expect(make({ mode: 'required', replayStore: {} })).toThrow(/"dpop.replayStore"/);
+  });
+});
