@@ -171,6 +171,11 @@ const surface: Record<string, { file: string; values: string[]; types: string[] 
     values: [...CORE_VALUES, 'AuthErrorResponse', 'authErrors'],
     types: [...APP_TYPES, 'AuthErrorsOptions', 'FetchAuth', 'Gate'],
   },
+  '@auth-errors/redis': {
+    file: 'packages/redis/dist/index.d.ts',
+    values: ['RedisTimeoutError', 'createRedisReplayStore'],
+    types: ['IoRedisLike', 'NodeRedisLike', 'RedisReplayStoreOptions'],
+  },
   '@auth-errors/fastify': {
     file: 'packages/fastify/dist/index.d.ts',
     values: [...CORE_VALUES, ...ADAPTER_VALUES],
