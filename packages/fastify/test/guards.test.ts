@@ -2,12 +2,20 @@
  * The guards as Fastify hooks, on real servers: one challenge per header line
  * (rule 25), authentication before the body is parsed, HEAD (rule 13), 503
  * for a failing check (rule 51), typed accessors, query tokens kept out of
- * shared caches (rule 43), CORS (rule 62), the metadata document (rule 57).
+ * shared caches (rule 43), CORS (rule 62), the metadata document (rule 57),
+ * DPoP's external URL under trustProxy (rule 54).
  * Rule numbers refer to docs/conformance.md.
  */
 import * as fastifyAuth from '@auth-errors/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { describe, expect, it, vi } from 'vitest';
+import {
+  clientKey,
+  createIssuer,
+  AUDIENCE as DPOP_AUDIENCE,
+  ISSUER as DPOP_ISSUER,
+  proof,
+} from '../../../test/support/dpop.js';
 import {
   AUDIENCE,
   basic,
@@ -242,5 +250,43 @@ describe('resourceMetadata as an onRequest hook (rules 56, 57)', () => {
     expect(headerLines(await rawRequest(port, { path: '/api/orders' }), 'www-authenticate')).toEqual([
       'Bearer realm="api", resource_metadata="https://rs.example/.well-known/oauth-protected-resource/api"',
     ]);
+  });
+});
+
+describe('DPoP behind a proxy (rule 54)', () => {
+  it('the proof’s htu is checked against the URL the client used, read from X-Forwarded-* only under trustProxy', async () => {
+    const issuer = createIssuer();
+    const key = await clientKey();
+    const token = await issuer.token(key.jkt);
+    const forwarded: [string, string][] = [
+      ['X-Forwarded-Proto', 'https'],
+      ['X-Forwarded-Host', 'api.example.com'],
+    ];
+    const answers: Record<string, number> = {};
+    for (const trustProxy of [true, false]) {
+      const fastify = Fastify({ trustProxy });
+      await fastify.register(fastifyAuth.authErrors, { onError: () => {} });
+      const dpop = { mode: 'required', algorithms: ['ES256'] } as const;
+      const bearer = fastifyAuth.jwtAuth({
+        key: issuer.signer.verifyKey,
+        issuer: DPOP_ISSUER,
+        audience: DPOP_AUDIENCE,
+        dpop,
+      });
+      fastify.get('/orders', { onRequest: bearer }, async (request) => ({ scheme: bearer.auth(request).scheme }));
+      const port = await listen(fastify);
+      const res = await rawRequest(port, {
+        path: '/orders',
+        headers: [
+          ['Authorization', `DPoP ${token}`],
+          ['DPoP', await proof({ key, htm: 'GET', htu: 'https://api.example.com/orders', token })],
+          ...forwarded,
+        ],
+      });
+      answers[`trustProxy ${trustProxy}`] = res.status;
+      if (res.status === 200) expect(JSON.parse(res.body)).toEqual({ scheme: 'DPoP' });
+      else expect(JSON.parse(res.body)).toMatchObject({ detail: 'The DPoP proof is for another URI' });
+    }
+    expect(answers).toEqual({ 'trustProxy true': 200, 'trustProxy false': 401 });
   });
 });
