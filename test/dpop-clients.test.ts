@@ -183,7 +183,12 @@ describe('fuzzing the DPoP header', () => {
   /** Field values that reach the app: Node's parser answers 400 itself to control characters but HTAB; anything else, non-ASCII included. */
   const fieldValue = fc
     .string({ unit: 'binary', maxLength: 120 })
-    .map((s) => s.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, '').trim())
+    .map((s) =>
+      [...s]
+        .filter((c) => c === '\t' || (c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f))
+        .join('')
+        .trim(),
+    )
     .filter((s) => s.length > 0);
 
   it(`any DPoP field lines: 401 with one well-formed DPoP challenge, never a 5xx, nothing echoed (${RUNS} runs, seed ${SEED})`, async () => {

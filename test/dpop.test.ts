@@ -8,7 +8,7 @@
 import { authErrors, authOf, createMemoryReplayStore, jwtAuth, requireScopes } from '@auth-errors/express';
 import express from 'express';
 import { SignJWT } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AUDIENCE, type ClientKey, clientKey, createIssuer, ISSUER, type Issuer, proof } from './support/dpop.js';
 import { header, headerLines, type RawResponse, rawRequest, serve } from './support/http.js';
 
@@ -46,6 +46,13 @@ function app(configure?: (app: express.Express) => void) {
   server.get(
     '/nonce',
     guard({ mode: 'required', algorithms: ['ES256'], nonce: { secrets: [SECRET_NEW, SECRET_OLD] } }),
+    (_req, res) => {
+      res.end('ok');
+    },
+  );
+  server.get(
+    '/short-nonce',
+    guard({ mode: 'required', algorithms: ['ES256'], nonce: { secrets: [SECRET_NEW], lifetime: 10 } }),
     (_req, res) => {
       res.end('ok');
     },
@@ -142,6 +149,23 @@ describe('rule 53: the DPoP challenge', () => {
     const response = await rawRequest(port, { path: '/dpop', headers: [['Authorization', `Bearer ${token}`]] });
     expect(response.status).toBe(401);
     expect(headerLines(response, 'www-authenticate')).toEqual([DPOP_ONLY]);
+  });
+});
+
+describe('rule 56: resource_metadata on DPoP challenges too', () => {
+  it('each challenge line ends with resource_metadata', async () => {
+    const server = express();
+    server.get('/both', guard({ mode: 'allowed', algorithms: ['ES256'] }), (_req, res) => {
+      res.end('ok');
+    });
+    const resourceMetadata = 'https://api.example.com/.well-known/oauth-protected-resource';
+    server.use(authErrors({ resourceMetadata, onError: () => {} }));
+    const port = await serve(server);
+    const response = await rawRequest(port, { path: '/both' });
+    expect(headerLines(response, 'www-authenticate')).toEqual([
+      `Bearer realm="api", resource_metadata="${resourceMetadata}"`,
+      `DPoP realm="api", algs="ES256", resource_metadata="${resourceMetadata}"`,
+    ]);
   });
 });
 
@@ -519,6 +543,36 @@ describe('rule 55: resource-server nonces', () => {
       proofs: [await proof({ key, htm: 'GET', htu, token, nonce: fromOld })],
     });
     expect(rotated.status).toBe(200);
+  });
+});
+
+describe('nonce renewal', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('a success past half the nonce lifetime carries the next nonce, not cacheable; a fresh one carries none', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const htu = htuOf(port, '/short-nonce');
+    const call = (nonce?: string) =>
+      proof({ key, htm: 'GET', htu, token, ...(nonce === undefined ? {} : { nonce }) }).then((p) =>
+        send({ port, path: '/short-nonce', token, proofs: [p] }),
+      );
+    const nonce = header(await call(), 'dpop-nonce') as string;
+    const fresh = await call(nonce);
+    expect(fresh.status).toBe(200);
+    expect(headerLines(fresh, 'dpop-nonce')).toEqual([]);
+    // Only Date moves: 6 of the nonce's 10 seconds have passed.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 6000 });
+    const late = await call(nonce);
+    expect(late.status).toBe(200);
+    const next = headerLines(late, 'dpop-nonce');
+    expect(next).toHaveLength(1);
+    expect(next[0]).not.toBe(nonce);
+    expect(header(late, 'cache-control')).toBe('no-store');
+    expect((await call(next[0])).status).toBe(200);
+    // Past its lifetime the old nonce is refused.
+    vi.setSystemTime(Date.now() + 5000);
+    expect(JSON.parse((await call(nonce)).body)).toMatchObject({ code: 'use_dpop_nonce' });
   });
 });
 

@@ -40,7 +40,7 @@ function importSecret(secret: string | Uint8Array): Promise<HmacKey> {
   ]);
 }
 
-export function createNonceIssuer(options: DpopNonceOptions, now: () => number = Date.now): NonceIssuer {
+export function createNonceIssuer(options: DpopNonceOptions, now: () => number = () => Date.now()): NonceIssuer {
   if (typeof options !== 'object' || options === null) fail('option "dpop.nonce" must be an object');
   if (!Array.isArray(options.secrets) || options.secrets.length === 0) {
     fail('option "dpop.nonce.secrets" must be a non-empty array');

@@ -72,7 +72,7 @@ function validateAlgorithms(value: unknown): readonly string[] {
   return [...new Set(value as string[])];
 }
 
-export function createDpopPolicy(options: unknown, now: () => number = Date.now): DpopPolicy | undefined {
+export function createDpopPolicy(options: unknown, now: () => number = () => Date.now()): DpopPolicy | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) fail('option "dpop" must be an object');
   const { mode, algorithms, window = 60, nonce, replayStore, publicUrl, retryAfter } = options as DpopOptions;

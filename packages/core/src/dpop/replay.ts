@@ -34,7 +34,7 @@ export class ReplayStoreFull extends Error {
  */
 export function createMemoryReplayStore(
   options: MemoryReplayStoreOptions = {},
-  now: () => number = Date.now,
+  now: () => number = () => Date.now(),
 ): ReplayStore {
   const maxEntries = options.maxEntries ?? 100_000;
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) fail('option "maxEntries" must be a positive integer');
