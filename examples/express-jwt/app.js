@@ -12,6 +12,8 @@ export async function createApp(config = configFromEnv()) {
     audience: config.audience,
     algorithms: ['ES256', 'RS256'],
     typ: ['at+jwt', 'JWT'],
+    // DPOP=allowed|required (config.js): DPoP-bound tokens with proofs, and DPOP_NONCE=on for server nonces.
+    dpop: config.dpop,
   });
   const orders = [];
 
@@ -26,7 +28,18 @@ export async function createApp(config = configFromEnv()) {
     orders.push(order);
     res.status(201).json(order);
   });
-  if (demo) app.get('/demo/token', async (req, res) => res.json(await demo.mint(req.query.scope ?? 'orders:read')));
+  if (demo) {
+    // With a DPoP header, the token is bound to the proof's key (htu: this URL without the query).
+    app.get('/demo/token', async (req, res) => {
+      const htu = `${req.protocol}://${req.get('host')}${req.path}`;
+      const minted = await demo.mint(req.query.scope ?? 'orders:read', { proof: req.get('DPoP'), htu });
+      if (minted) res.json(minted);
+      else
+        res
+          .status(400)
+          .json({ error: 'invalid_dpop_proof', error_description: 'The DPoP proof is not valid for GET of this URL' });
+    });
+  }
 
   // After the routes: renders every auth failure; anything else goes on to Express.
   app.use(authErrors({ realm: 'orders' }));

@@ -14,6 +14,8 @@ export async function createApp(config = configFromEnv()) {
     audience: config.audience,
     algorithms: ['ES256', 'RS256'],
     typ: ['at+jwt', 'JWT'],
+    // DPOP=allowed|required (config.js): DPoP-bound tokens with proofs, and DPOP_NONCE=on for server nonces.
+    dpop: config.dpop,
   });
   const orders = [];
 
@@ -29,7 +31,19 @@ export async function createApp(config = configFromEnv()) {
     orders.push(order);
     return reply.code(201).send(order);
   });
-  if (demo) app.get('/demo/token', async (request) => demo.mint(request.query.scope ?? 'orders:read'));
+  if (demo) {
+    // With a DPoP header, the token is bound to the proof's key (htu: this URL without the query).
+    app.get('/demo/token', async (request, reply) => {
+      const htu = `${request.protocol}://${request.host}${request.url.split('?')[0]}`;
+      const minted = await demo.mint(request.query.scope ?? 'orders:read', { proof: request.headers.dpop, htu });
+      return (
+        minted ??
+        reply
+          .code(400)
+          .send({ error: 'invalid_dpop_proof', error_description: 'The DPoP proof is not valid for GET of this URL' })
+      );
+    });
+  }
 
   return app;
 }

@@ -55,6 +55,32 @@ function seconds(env, name) {
   return ms;
 }
 
+/**
+ * DPoP (RFC 9449): DPOP=off (default), allowed (Bearer and DPoP) or required;
+ * DPOP_NONCE=on makes the server require its own nonces, signed with
+ * DPOP_NONCE_SECRETS (comma-separated, the first signs, all verify: every
+ * instance needs the same list) or, when unset, a random secret of this process.
+ */
+function dpopFromEnv(env) {
+  const mode = read(env, 'DPOP') ?? 'off';
+  if (!['off', 'allowed', 'required'].includes(mode)) fail('DPOP must be off, allowed or required');
+  const nonce = read(env, 'DPOP_NONCE') ?? 'off';
+  if (nonce !== 'on' && nonce !== 'off') fail('DPOP_NONCE must be on or off');
+  if (mode === 'off') {
+    if (nonce === 'on') fail('DPOP_NONCE=on needs DPOP=allowed or DPOP=required');
+    return undefined;
+  }
+  if (nonce === 'off') return { mode };
+  const listed = read(env, 'DPOP_NONCE_SECRETS')
+    ?.split(',')
+    .map((s) => s.trim());
+  if (listed?.some((s) => new TextEncoder().encode(s).byteLength < 32)) {
+    fail('DPOP_NONCE_SECRETS must list secrets of at least 32 bytes each, comma-separated');
+  }
+  const secrets = listed ?? [crypto.getRandomValues(new Uint8Array(32))];
+  return { mode, nonce: { secrets } };
+}
+
 function demoRequested(env) {
   const demo = read(env, 'DEMO');
   if (demo === undefined || demo === '0') return false;
@@ -67,8 +93,9 @@ function demoRequested(env) {
 }
 
 /**
- * @typedef {{ demo: true, issuer: string, audience: string }
- *   | { demo: false, jwksUrl: string, issuer: string, audience: string, jwks: { cacheMaxAge?: number, maxStale?: number } }} Config
+ * @typedef {{ mode: 'allowed' | 'required', nonce?: { secrets: (string | Uint8Array)[] } } | undefined} DpopConfig
+ * @typedef {{ demo: true, issuer: string, audience: string, dpop?: DpopConfig }
+ *   | { demo: false, jwksUrl: string, issuer: string, audience: string, jwks: { cacheMaxAge?: number, maxStale?: number }, dpop?: DpopConfig }} Config
  */
 
 /**
@@ -79,7 +106,8 @@ export function configFromEnv(env = process.env) {
   const cacheMaxAge = seconds(env, 'JWKS_CACHE_MAX_AGE');
   const maxStale = seconds(env, 'JWKS_MAX_STALE');
   // Demo tokens are for the demo issuer and audience only, whatever JWT_ISSUER and JWT_AUDIENCE say.
-  if (demoRequested(env)) return { demo: true, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE };
+  const dpop = dpopFromEnv(env);
+  if (demoRequested(env)) return { demo: true, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE, dpop };
   const jwksUrl = httpUrl(env, 'JWKS_URL');
   const issuer = required(env, 'JWT_ISSUER', 'set it to the exact "iss" of your tokens');
   const audience = required(env, 'JWT_AUDIENCE', 'set it to this API\'s identifier, as in the tokens\' "aud"');
@@ -88,5 +116,5 @@ export function configFromEnv(env = process.env) {
     ...(cacheMaxAge === undefined ? {} : { cacheMaxAge }),
     ...(maxStale === undefined ? {} : { maxStale }),
   };
-  return { demo: false, jwksUrl, issuer, audience, jwks };
+  return { demo: false, jwksUrl, issuer, audience, jwks, dpop };
 }

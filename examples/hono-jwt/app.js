@@ -16,6 +16,8 @@ export async function createApp(config = configFromEnv()) {
     audience: config.audience,
     algorithms: ['ES256', 'RS256'],
     typ: ['at+jwt', 'JWT'],
+    // DPOP=allowed|required (config.js): DPoP-bound tokens with proofs, and DPOP_NONCE=on for server nonces.
+    dpop: config.dpop,
   });
   const orders = [];
 
@@ -31,7 +33,20 @@ export async function createApp(config = configFromEnv()) {
     orders.push(order);
     return c.json(order, 201);
   });
-  if (demo) app.get('/demo/token', async (c) => c.json(await demo.mint(c.req.query('scope') ?? 'orders:read')));
+  if (demo) {
+    // With a DPoP header, the token is bound to the proof's key (htu: this URL without the query).
+    app.get('/demo/token', async (c) => {
+      const url = new URL(c.req.url);
+      const proof = c.req.header('DPoP');
+      const minted = await demo.mint(c.req.query('scope') ?? 'orders:read', { proof, htu: url.origin + url.pathname });
+      return minted
+        ? c.json(minted)
+        : c.json(
+            { error: 'invalid_dpop_proof', error_description: 'The DPoP proof is not valid for GET of this URL' },
+            400,
+          );
+    });
+  }
 
   // Auth failures thrown anywhere (our factories, jose, http-errors) become problems; anything else is a plain 500.
   app.onError((error, c) => {

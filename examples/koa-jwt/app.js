@@ -15,6 +15,8 @@ export async function createApp(config = configFromEnv()) {
     audience: config.audience,
     algorithms: ['ES256', 'RS256'],
     typ: ['at+jwt', 'JWT'],
+    // DPOP=allowed|required (config.js): DPoP-bound tokens with proofs, and DPOP_NONCE=on for server nonces.
+    dpop: config.dpop,
   });
   const orders = [];
 
@@ -35,8 +37,18 @@ export async function createApp(config = configFromEnv()) {
     ctx.body = order;
   });
   if (demo) {
+    // With a DPoP header, the token is bound to the proof's key (htu: this URL without the query).
     router.get('/demo/token', async (ctx) => {
-      ctx.body = await demo.mint(ctx.query.scope ?? 'orders:read');
+      const htu = `${ctx.protocol}://${ctx.host}${ctx.path}`;
+      const minted = await demo.mint(ctx.query.scope ?? 'orders:read', { proof: ctx.get('DPoP') || undefined, htu });
+      if (minted) ctx.body = minted;
+      else {
+        ctx.status = 400;
+        ctx.body = {
+          error: 'invalid_dpop_proof',
+          error_description: 'The DPoP proof is not valid for GET of this URL',
+        };
+      }
     });
   }
 

@@ -25,7 +25,10 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     if (['NODE_OPTIONS', 'NODE_ENV', 'TEST'].includes(name)) continue;
     env[name] = value;
   }
-  const blank = ['DEMO', 'JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_CACHE_MAX_AGE', 'JWKS_MAX_STALE'];
+  const blank = [
+    ...['DEMO', 'JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_CACHE_MAX_AGE', 'JWKS_MAX_STALE'],
+    ...['DPOP', 'DPOP_NONCE', 'DPOP_NONCE_SECRETS'],
+  ];
   return { ...env, ...Object.fromEntries(blank.map((name) => [name, ''])), PORT: '0', HOST: '127.0.0.1', ...extra };
 }
 
