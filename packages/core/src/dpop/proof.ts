@@ -9,8 +9,9 @@ import {
   base64url,
   calculateJwkThumbprint,
   decodeProtectedHeader,
-  EmbeddedJWK,
+  importJWK,
   type JWK,
+  type JWTHeaderParameters,
   type JWTPayload,
   jwtVerify,
 } from 'jose';
@@ -53,6 +54,45 @@ const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   OKP: ['crv', 'x'],
 };
 const METADATA = ['kty', 'alg', 'kid', 'use', 'key_ops', 'ext'];
+
+type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
+
+interface ProofKey {
+  readonly key: Promise<ImportedKey>;
+  readonly jkt: Promise<string>;
+}
+
+/**
+ * Proof keys already imported, by algorithm and public members: a client signs
+ * every proof with the same key, and importing a JWK into WebCrypto costs three
+ * times the signature check. A cache only: dropping its oldest entry is harmless.
+ */
+const proofKeys = new Map<string, ProofKey>();
+const MAX_PROOF_KEYS = 1000;
+
+function proofKeyOf(jwk: JWK, alg: string): ProofKey {
+  const members = PUBLIC_MEMBERS[jwk.kty as string] ?? [];
+  const id = JSON.stringify([alg, jwk.kty, ...members.map((name) => (jwk as Record<string, unknown>)[name])]);
+  let entry = proofKeys.get(id);
+  if (entry === undefined) {
+    const bare = Object.fromEntries(['kty', ...members].map((name) => [name, (jwk as Record<string, unknown>)[name]]));
+    entry = { key: importJWK(bare as JWK, alg), jkt: calculateJwkThumbprint(bare as JWK, 'sha256') };
+    // A key that does not import is not kept: the next proof tries again and fails alike.
+    entry.key.catch(() => proofKeys.delete(id));
+    entry.jkt.catch(() => proofKeys.delete(id));
+    if (proofKeys.size >= MAX_PROOF_KEYS) proofKeys.delete(proofKeys.keys().next().value as string);
+    proofKeys.set(id, entry);
+  }
+  return entry;
+}
+
+/** jose's key resolver for the proof's own `jwk`, once its `alg` passed the allow-list. */
+async function embeddedKey(header: JWTHeaderParameters): Promise<ImportedKey> {
+  const key = await proofKeyOf(header.jwk as JWK, header.alg).key;
+  // RFC 9449 §4.3: the key must be public (isPublicJwk already refused private members).
+  if (typeof key === 'object' && 'type' in key && key.type !== 'public') throw new TypeError('not a public key');
+  return key;
+}
 
 function refuse(detail: string, cause?: unknown): AuthError {
   return invalidDpopProof({ detail, cause });
@@ -105,8 +145,8 @@ export async function verifyProof(
   if (!isPublicJwk(header.jwk)) throw refuse('The DPoP proof key must be a public JWK and nothing else');
   let payload: JWTPayload;
   try {
-    // EmbeddedJWK refuses a private key; jose refuses any alg outside the list (`none` and HS* included).
-    ({ payload } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: [...policy.algorithms] }));
+    // jose refuses any alg outside the list (`none` and HS* included) before it asks for the key.
+    ({ payload } = await jwtVerify(proof, embeddedKey, { typ: 'dpop+jwt', algorithms: [...policy.algorithms] }));
   } catch (error) {
     throw refuse('The DPoP proof is not validly signed, or not of type dpop+jwt', error);
   }
@@ -126,7 +166,7 @@ export async function verifyProof(
   if (typeof ath !== 'string' || !safeEqual(ath, await accessTokenHash(request.accessToken))) {
     throw refuse('The DPoP proof is not bound to this access token');
   }
-  const jkt = await calculateJwkThumbprint(header.jwk as JWK, 'sha256');
+  const jkt = await proofKeyOf(header.jwk as JWK, header.alg as string).jkt;
   if (!safeEqual(jkt, expectedJkt)) throw refuse('The DPoP proof key is not the key the access token is bound to');
   return { jkt, jti, iat, htm, htu: proofUri, nonce: (payload as { nonce?: unknown }).nonce };
 }
