@@ -143,6 +143,9 @@ export async function verifyProof(
     throw refuse('The DPoP proof is malformed', error);
   }
   if (!isPublicJwk(header.jwk)) throw refuse('The DPoP proof key must be a public JWK and nothing else');
+  // Hashed while the signature is checked: each WebCrypto call is a trip to the thread pool.
+  const expectedAth = accessTokenHash(request.accessToken);
+  expectedAth.catch(() => {});
   let payload: JWTPayload;
   try {
     // jose refuses any alg outside the list (`none` and HS* included) before it asks for the key.
@@ -163,7 +166,7 @@ export async function verifyProof(
   if (typeof iat !== 'number' || !Number.isFinite(iat) || Math.abs(now / 1000 - iat) > policy.window) {
     throw refuse('The DPoP proof was not issued within the accepted time window');
   }
-  if (typeof ath !== 'string' || !safeEqual(ath, await accessTokenHash(request.accessToken))) {
+  if (typeof ath !== 'string' || !safeEqual(ath, await expectedAth)) {
     throw refuse('The DPoP proof is not bound to this access token');
   }
   const jkt = await proofKeyOf(header.jwk as JWK, header.alg as string).jkt;
