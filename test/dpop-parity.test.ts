@@ -51,9 +51,11 @@ type Flavor = 'express5' | 'express4' | 'koa3' | 'koa2' | 'fastify5' | 'hono';
 const FLAVORS: readonly Flavor[] = ['express5', 'express4', 'koa3', 'koa2', 'fastify5', 'hono'];
 const quiet = { onError: () => {} };
 
-async function listener(flavor: Flavor) {
+/** `trusted`: the framework's trusted-proxy setting on (Fetch has none: publicUrl names the origin instead). */
+async function listener(flavor: Flavor, trusted = false) {
   if (flavor === 'express5' || flavor === 'express4') {
     const app = (flavor === 'express5' ? express : express4)();
+    if (trusted) app.set('trust proxy', 'loopback');
     for (const [path, dpop] of Object.entries(ROUTES)) {
       app.get(path, expressAdapter.jwtAuth(options(dpop)), (req, res) => {
         res.json({ scheme: expressAdapter.authOf(req)?.scheme });
@@ -64,6 +66,7 @@ async function listener(flavor: Flavor) {
   }
   if (flavor === 'koa3' || flavor === 'koa2') {
     const app = flavor === 'koa3' ? new Koa() : new Koa2();
+    app.proxy = trusted;
     const router = new Router();
     for (const [path, dpop] of Object.entries(ROUTES)) {
       router.get(path, koaAdapter.jwtAuth(options(dpop)), (ctx) => {
@@ -75,7 +78,7 @@ async function listener(flavor: Flavor) {
     return app.callback();
   }
   if (flavor === 'fastify5') {
-    const app = Fastify();
+    const app = Fastify({ trustProxy: trusted });
     await app.register(fastifyAdapter.authErrors, quiet);
     for (const [path, dpop] of Object.entries(ROUTES)) {
       app.get(path, { onRequest: fastifyAdapter.jwtAuth(options(dpop)) }, async (req) => ({
@@ -88,7 +91,7 @@ async function listener(flavor: Flavor) {
   const auth = fetchAdapter.authErrors(quiet);
   const app = new Hono();
   for (const [path, dpop] of Object.entries(ROUTES)) {
-    const gate = auth.jwtAuth(options(dpop));
+    const gate = auth.jwtAuth(options(trusted ? { ...dpop, publicUrl: 'https://api.example.com' } : dpop));
     const handler = auth.handle(
       async (request: Request) => (await gate(request)) ?? Response.json({ scheme: auth.authOf(request)?.scheme }),
     );
@@ -196,5 +199,28 @@ describe('DPoP answers alike on every adapter', () => {
     const reference = answers.get('express5');
     expect(reference).toBeDefined();
     for (const flavor of FLAVORS) expect(answers.get(flavor), flavor).toEqual(reference);
+  });
+});
+
+describe('behind a trusted proxy, every adapter takes the forwarded scheme and host as the external URI', () => {
+  it.each(FLAVORS)('%s', async (flavor) => {
+    const port = await serve((await listener(flavor, true)) as Parameters<typeof serve>[0]);
+    const token = await issuer.token(key.jkt);
+    const forwarded = (htu: string): Promise<RawResponse> =>
+      proof({ key, htm: 'GET', htu, token }).then((p) =>
+        rawRequest(port, {
+          path: '/dpop?page=2',
+          headers: [
+            ['Authorization', `DPoP ${token}`],
+            ['DPoP', p],
+            ['X-Forwarded-Proto', 'https'],
+            ['X-Forwarded-Host', 'api.example.com'],
+          ],
+        }),
+      );
+    expect((await forwarded('https://api.example.com/dpop')).status).toBe(200);
+    const local = await forwarded(`http://127.0.0.1:${port}/dpop`);
+    expect(local.status).toBe(401);
+    expect(JSON.parse(local.body)).toMatchObject({ detail: 'The DPoP proof is for another URI' });
   });
 });
