@@ -115,3 +115,53 @@ describe.each(EXAMPLES)('%s with DPoP', (name) => {
     );
   });
 });
+
+describe('express-mcp with DPoP', () => {
+  it('DPOP=required, DPOP_NONCE=on: a token bound at /demo/token, then tools/call through the nonce', async () => {
+    const { configFromEnv } = (await import('../examples/express-mcp/config.js')) as Pick<
+      ExampleModules,
+      'configFromEnv'
+    >;
+    const { createApp } = (await import('../examples/express-mcp/app.js')) as {
+      createApp(config: unknown): Promise<RequestListener>;
+    };
+    let handler: RequestListener = (_req, res) => res.end();
+    const server = createServer((req, res) => handler(req, res));
+    servers.push(server);
+    const base = `http://127.0.0.1:${await listen(server)}`;
+    handler = await createApp({
+      ...(configFromEnv({ DEMO: '1', DPOP: 'required', DPOP_NONCE: 'on' }) as object),
+      baseUrl: base,
+    });
+
+    const keyPair = await dpop.generateKeyPair('ES256');
+    const tokenUrl = `${base}/demo/token`;
+    const minted = await fetch(`${tokenUrl}?scope=orders:read`, {
+      headers: { DPoP: await dpop.generateProof(keyPair, tokenUrl, 'GET') },
+    });
+    const token = (await minted.json()) as { access_token: string; token_type: string };
+    expect(token.token_type).toBe('DPoP');
+
+    const handle = oauth.DPoP({}, keyPair);
+    const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json, text/event-stream' });
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'read_orders', arguments: {} },
+    });
+    const request = () =>
+      oauth.protectedResourceRequest(token.access_token, 'POST', new URL(`${base}/mcp`), headers, body, {
+        DPoP: handle,
+        [oauth.allowInsecureRequests]: true,
+      });
+    await expect(request()).rejects.toSatisfy(oauth.isDPoPNonceError);
+    const response = await request();
+    expect(response.status).toBe(200);
+
+    const none = await rawRequest(Number(new URL(base).port), { method: 'POST', path: '/mcp' });
+    expect(headerLines(none, 'www-authenticate')).toEqual([
+      `DPoP realm="orders", scope="orders:read", algs="ES256 EdDSA PS256 RS256", resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"`,
+    ]);
+  });
+});

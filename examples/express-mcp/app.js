@@ -33,6 +33,8 @@ export async function createApp(config) {
     algorithms: ['ES256', 'RS256'],
     typ: ['at+jwt', 'JWT'],
     challengeScope: FIRST_SCOPES,
+    // DPOP=allowed|required (config.js); a proof's htu is checked against this server's URL, never Host.
+    dpop: config.dpop && { ...config.dpop, publicUrl: new URL(config.baseUrl).origin },
   });
   const orders = [];
 

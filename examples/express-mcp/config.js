@@ -52,6 +52,32 @@ function publicUrl(env) {
   return url.href.replace(/\/$/, '');
 }
 
+/**
+ * DPoP (RFC 9449): DPOP=off (default), allowed (Bearer and DPoP) or required;
+ * DPOP_NONCE=on makes the server require its own nonces, signed with
+ * DPOP_NONCE_SECRETS (comma-separated, the first signs, all verify: every
+ * instance needs the same list) or, when unset, a random secret of this process.
+ */
+function dpopFromEnv(env) {
+  const mode = read(env, 'DPOP') ?? 'off';
+  if (!['off', 'allowed', 'required'].includes(mode)) fail('DPOP must be off, allowed or required');
+  const nonce = read(env, 'DPOP_NONCE') ?? 'off';
+  if (nonce !== 'on' && nonce !== 'off') fail('DPOP_NONCE must be on or off');
+  if (mode === 'off') {
+    if (nonce === 'on') fail('DPOP_NONCE=on needs DPOP=allowed or DPOP=required');
+    return undefined;
+  }
+  if (nonce === 'off') return { mode };
+  const listed = read(env, 'DPOP_NONCE_SECRETS')
+    ?.split(',')
+    .map((s) => s.trim());
+  if (listed?.some((s) => new TextEncoder().encode(s).byteLength < 32)) {
+    fail('DPOP_NONCE_SECRETS must list secrets of at least 32 bytes each, comma-separated');
+  }
+  const secrets = listed ?? [crypto.getRandomValues(new Uint8Array(32))];
+  return { mode, nonce: { secrets } };
+}
+
 function demoRequested(env) {
   const demo = read(env, 'DEMO');
   if (demo === undefined || demo === '0') return false;
@@ -64,8 +90,9 @@ function demoRequested(env) {
 }
 
 /**
- * @typedef {{ demo: true, host: string, publicUrl: string | undefined }
- *   | { demo: false, host: string, publicUrl: string | undefined, jwksUrl: string, issuer: string }} Config
+ * @typedef {{ mode: 'allowed' | 'required', nonce?: { secrets: (string | Uint8Array)[] } } | undefined} DpopConfig
+ * @typedef {{ demo: true, host: string, publicUrl: string | undefined, dpop?: DpopConfig }
+ *   | { demo: false, host: string, publicUrl: string | undefined, jwksUrl: string, issuer: string, dpop?: DpopConfig }} Config
  */
 
 /**
@@ -80,7 +107,8 @@ export function configFromEnv(env = process.env) {
       `PUBLIC_URL is not set: with HOST=${host} clients reach this server at a URL it cannot know; set PUBLIC_URL to it (https), e.g. https://mcp.example.com`,
     );
   }
-  if (demoRequested(env)) return { demo: true, host, publicUrl: url };
+  const dpop = dpopFromEnv(env);
+  if (demoRequested(env)) return { demo: true, host, publicUrl: url, dpop };
   const jwksUrl = absoluteUrl(env, 'JWKS_URL');
   if (jwksUrl === undefined) {
     fail(
@@ -90,7 +118,7 @@ export function configFromEnv(env = process.env) {
   const issuer =
     read(env, 'JWT_ISSUER') ??
     fail('JWT_ISSUER is not set: set it to the exact "iss" of your tokens, the issuer of your authorization server');
-  return { demo: false, host, publicUrl: url, jwksUrl: jwksUrl.href, issuer };
+  return { demo: false, host, publicUrl: url, jwksUrl: jwksUrl.href, issuer, dpop };
 }
 
 /** The server's base URL: PUBLIC_URL, or the address it listens on (a loopback one, checked above). */

@@ -8,7 +8,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { safeEqual } from '@auth-errors/express';
 import express from 'express';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { calculateJwkThumbprint, EmbeddedJWK, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 
 /** The two pre-registered clients: an interactive app (authorization code + PKCE) and a service (client credentials). */
 export const DEMO_APP = 'demo-app';
@@ -16,6 +16,23 @@ export const DEMO_SERVICE = { id: 'demo-service', secret: 'demo-secret' };
 
 const CODE_LIFETIME_MS = 60_000;
 const MAX_PENDING_CODES = 100;
+
+/** The proof key's thumbprint; an OAuthError when the proof is not a fresh DPoP proof for this GET of `htu`. */
+async function proofKey(proof, htu) {
+  try {
+    const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, {
+      typ: 'dpop+jwt',
+      algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA', 'Ed25519'],
+      maxTokenAge: 60,
+    });
+    if (payload.htm === 'GET' && payload.htu === htu && typeof payload.jti === 'string') {
+      return await calculateJwkThumbprint(protectedHeader.jwk);
+    }
+  } catch {
+    // Refused below, like a proof for another request.
+  }
+  throw new OAuthError(400, 'invalid_dpop_proof', 'The DPoP proof is not valid for GET of this URL');
+}
 
 /** An OAuth error (RFC 6749 §5.2), as a value the routes send. */
 class OAuthError extends Error {
@@ -84,9 +101,9 @@ export async function createDemoIssuer({ issuer, audience, scopes }) {
     }
   }
 
-  async function mint(granted, { subject = 'demo-user', clientId = DEMO_APP } = {}) {
+  async function mint(granted, { subject = 'demo-user', clientId = DEMO_APP, jkt } = {}) {
     const scope = granted.join(' ');
-    const accessToken = await new SignJWT({ scope, client_id: clientId })
+    const accessToken = await new SignJWT({ scope, client_id: clientId, ...(jkt ? { cnf: { jkt } } : {}) })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'demo' })
       .setIssuer(issuer)
       .setAudience(audience)
@@ -95,7 +112,7 @@ export async function createDemoIssuer({ issuer, audience, scopes }) {
       .setIssuedAt()
       .setExpirationTime('10m')
       .sign(privateKey);
-    return { access_token: accessToken, token_type: 'Bearer', expires_in: 600, scope };
+    return { access_token: accessToken, token_type: jkt ? 'DPoP' : 'Bearer', expires_in: 600, scope };
   }
 
   // Authorization code + PKCE (RFC 7636), granted at once: there is no one to sign in.
@@ -189,7 +206,17 @@ export async function createDemoIssuer({ issuer, audience, scopes }) {
     }
   });
   // GET /demo/token?scope=…: a token without the OAuth dance, for curl and tests.
-  routes.get(`${base}/token`, (req, res, next) => issue(res, next, () => mint(grantable(req.query.scope))));
+  // With a DPoP proof (htm GET, htu this URL without the query), the token is bound to its key (RFC 9449 §6).
+  routes.get(`${base}/token`, (req, res, next) =>
+    issue(res, next, async () => {
+      const proof = req.get('DPoP');
+      const jkt =
+        proof === undefined
+          ? undefined
+          : await proofKey(proof, `${req.protocol}://${req.get('host')}${req.baseUrl}${req.path}`);
+      return mint(grantable(req.query.scope), { jkt });
+    }),
+  );
   routes.post(`${base}/token`, express.urlencoded({ extended: false }), (req, res, next) =>
     issue(res, next, () => token(req.body ?? {}, req.headers.authorization)),
   );
