@@ -12,7 +12,11 @@ export default {
   mutate: ['packages/core/src/**/*.ts'],
   coverageAnalysis: 'perTest',
   concurrency: 2,
-  timeoutMS: 10_000,
+  // Generous: on a busy machine a static mutant (the whole suite reloaded) took
+  // longer than a short timeout and was counted as a timeout, i.e. as killed.
+  // Real infinite loops are still stopped by Stryker's hit limit, and a hung
+  // promise by vitest's testTimeout.
+  timeoutMS: 60_000,
   ignorePatterns: ['dist', 'coverage', 'reports', 'bench/results', '*.tsbuildinfo'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
