@@ -66,9 +66,12 @@ function toResponse(rendered: core.RenderedResponse): Response {
   return response;
 }
 
-/** Where a request's AuthInfo is kept: beside the `Request`, which some runtimes do not let us extend. */
-const slots = new WeakMap<Request, object>();
-const authTarget = (request: Request): object => slots.get(request) ?? slots.set(request, {}).get(request) ?? {};
+/**
+ * A request's AuthInfo is kept on the `Request` itself, under registered symbols
+ * (core/guards/store.ts): a WeakMap beside it costs every garbage collection an
+ * ephemeron per request in flight.
+ */
+const authTarget = (request: Request): object => request;
 
 /** `response` with the headers a successful authentication requires (a copy: its headers may be immutable). */
 function withSuccessHeaders(response: Response, request: Request): Response {
