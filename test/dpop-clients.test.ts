@@ -228,3 +228,79 @@ describe('fuzzing the DPoP header', () => {
     );
   });
 });
+
+describe('htu normalisation, as a property', () => {
+  const UNRESERVED = 'abcXYZ019-._~';
+  /** `text` with some unreserved characters percent-encoded, in either hex case (RFC 3986 §6.2.2.2 says they are equal). */
+  const encodings = (text: string) =>
+    fc
+      .array(fc.constantFrom('plain', 'lower', 'upper'), { minLength: text.length, maxLength: text.length })
+      .map((how) =>
+        [...text]
+          .map((c, i) => {
+            if (c === '/' || how[i] === 'plain') return c;
+            const hex = c.charCodeAt(0).toString(16).padStart(2, '0');
+            return `%${how[i] === 'upper' ? hex.toUpperCase() : hex.toLowerCase()}`;
+          })
+          .join(''),
+      );
+  const path = fc
+    .array(fc.string({ unit: fc.constantFrom(...UNRESERVED), minLength: 1, maxLength: 8 }), {
+      minLength: 1,
+      maxLength: 4,
+    })
+    .map((segments) => `/${segments.join('/')}`)
+    .filter((p) => !p.split('/').some((s) => s === '.' || s === '..'));
+
+  it(`any spelling of the same URI passes, another path never does (${RUNS} runs, seed ${SEED})`, async () => {
+    const app = express();
+    app.use(
+      jwtAuth({
+        key: issuer.signer.verifyKey,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['ES256'],
+        dpop: { mode: 'required', algorithms: ['ES256'] },
+      }),
+      (_req: express.Request, res: express.Response) => {
+        res.end('ok');
+      },
+    );
+    app.use(authErrors({ onError: () => {} }));
+    const own = createServer(app);
+    const ownPort = await listen(own);
+    const key = await clientKey();
+    const token = await issuer.token(key.jkt);
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          path.chain((p) => fc.tuple(fc.constant(p), encodings(p), encodings(p))),
+          fc.constantFrom('http', 'HTTP', 'Http'),
+          path,
+          async ([plain, sent, signed], scheme, other) => {
+            const htu = `${scheme}://127.0.0.1:${ownPort}${signed}`;
+            const headers = (p: string): [string, string][] => [
+              ['Authorization', `DPoP ${token}`],
+              ['DPoP', p],
+            ];
+            const same = await rawRequest(ownPort, {
+              path: `${sent}?q=1`,
+              headers: headers(await proof({ key, htm: 'GET', htu, token })),
+            });
+            expect(same.status, `${sent} signed as ${htu}`).toBe(200);
+            if (other !== plain) {
+              const elsewhere = await rawRequest(ownPort, {
+                path: other,
+                headers: headers(await proof({ key, htm: 'GET', htu, token })),
+              });
+              expect(elsewhere.status).toBe(401);
+            }
+          },
+        ),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      );
+    } finally {
+      await close(own);
+    }
+  });
+});
