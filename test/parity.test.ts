@@ -1,7 +1,7 @@
 /**
  * The contract table (test/support/contract-cases.ts), run against the same
- * app built four ways (Express 5, Express 4, Koa 3, Koa 2). Each case states
- * what a client sees; each adapter must match it, and the four must agree on
+ * app built five ways (Express 5, Express 4, Koa 3, Koa 2, Fastify 5). Each case
+ * states what a client sees; each adapter must match it, and all must agree on
  * everything else observed too (full Content-Type, Vary, Content-Length,
  * onError events). An auth failure answered to a plain GET is also asked for
  * with HEAD (same status and headers, no body: rule 13) and by a client that
@@ -10,7 +10,9 @@
  */
 import type { AuthErrorEvent } from '@auth-errors/core/adapter';
 import * as expressAdapter from '@auth-errors/express';
+import * as fastifyAdapter from '@auth-errors/fastify';
 import * as koaAdapter from '@auth-errors/koa';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Flavor, flavors, fourApps } from './support/apps.js';
 import {
@@ -116,6 +118,37 @@ describe('configuration is refused when the middleware is created, naming the op
       expect(error.message).toMatch(/^auth-errors: /);
       for (const control of ['\r', '\n', '\u0000']) expect(error.message).not.toContain(control);
     });
+  });
+});
+
+describe('Fastify: configuration is refused when the application starts, naming the option', () => {
+  /** Fastify hands a plugin registered with `null` options an empty object: nothing to refuse there. */
+  const FASTIFY_FORCED = new Set(['options null']);
+  const expectNamed = (error: unknown, names: RegExp) => {
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as TypeError).message).toMatch(names);
+    expect((error as TypeError).message).toMatch(/^auth-errors: /);
+    for (const control of ['\r', '\n', '\u0000']) expect((error as TypeError).message).not.toContain(control);
+  };
+
+  it.each(
+    rendererOptionCases.filter(([name]) => !FASTIFY_FORCED.has(name)),
+  )('authErrors: %s', async (_case, options, names) => {
+    const register = Fastify().register(fastifyAdapter.authErrors, options as never);
+    expectNamed(
+      await register.then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+      names,
+    );
+  });
+
+  it.each(guardOptionCases)('%s', (_case, create, names) => {
+    expectNamed(
+      refusal(() => create(fastifyAdapter as never)),
+      names,
+    );
   });
 });
 
