@@ -1,6 +1,6 @@
 /**
  * Secrets hygiene, with the default logger (the apps' `logged` profile, on
- * Express 5/4 and Koa 3/2): for a failure of every kind, nothing the library
+ * every app of test/support/apps.ts, Hono included): for a failure of every kind, nothing the library
  * returns (status line, headers, body) or logs (stderr, stdout, console)
  * contains the token, the password or the Authorization value, even when a
  * verify callback fails with an error whose message quotes them. Expected 4xx

@@ -1,22 +1,23 @@
 /**
- * THE SAME app built several ways (Express 5, Express 4, Koa 3, Koa 2, Fastify 5) from the
- * built adapters: same routes, same guards, same renderer profiles (each under
+ * THE SAME app built on Express 5, Express 4, Koa 3, Koa 2 and Hono (with
+ * @auth-errors/fetch, on @hono/node-server) from the built adapters: same
+ * routes, same guards, same renderer profiles (each under
  * its prefix, see contract-cases.ts), same fallback for errors the library does
- * not own. test/parity.test.ts sends the contract table to each; any
+ * not own. test/parity.test.ts sends the contract table to every app; any
  * difference is an adapter bug.
  */
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { parse as parseForm } from 'node:querystring';
 import { isDeepStrictEqual } from 'node:util';
 import type { AuthErrorEvent, AuthInfo, RenderOptions } from '@auth-errors/core/adapter';
 import * as expressAdapter from '@auth-errors/express';
-import * as fastifyAdapter from '@auth-errors/fastify';
+import * as fetchAdapter from '@auth-errors/fetch';
 import * as koaAdapter from '@auth-errors/koa';
+import { getRequestListener } from '@hono/node-server';
 import { bodyParser } from '@koa/bodyparser';
 import { Router } from '@koa/router';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import Koa, { type Middleware } from 'koa';
 import {
   AUDIENCE,
@@ -58,8 +59,8 @@ export const koaVersions: readonly (readonly [string, typeof Koa])[] = [
   ['Koa 2', Koa2],
 ];
 
-export type Flavor = 'express5' | 'express4' | 'koa3' | 'koa2' | 'fastify5';
-export const flavors: readonly Flavor[] = ['express5', 'express4', 'koa3', 'koa2', 'fastify5'];
+export type Flavor = 'express5' | 'express4' | 'koa3' | 'koa2' | 'hono';
+export const flavors: readonly Flavor[] = ['express5', 'express4', 'koa3', 'koa2', 'hono'];
 
 /** Basic verify: a principal, `true`, false, or a user store that fails and quotes the password. */
 function verifyUser(user: string, password: string): object | boolean {
@@ -99,9 +100,17 @@ function record(thrown: Thrown, value: unknown): unknown {
   return value;
 }
 
+/**
+ * The form-body method (RFC 6750 §2.2) everywhere but in @auth-errors/fetch, which refuses it: a Fetch
+ * `Request` body is the application's to read (listed in test/parity.test.ts).
+ */
+function formMethods(kit: object): { body?: boolean } {
+  return kit === expressAdapter || kit === koaAdapter ? { body: true } : {};
+}
+
 /** The guard chains of every protected route, written once against either adapter's kit. */
 function routes<H>(
-  kit: typeof expressAdapter | typeof koaAdapter | typeof fastifyAdapter,
+  kit: typeof expressAdapter | typeof koaAdapter | fetchAdapter.FetchAuth,
   f: Fixtures,
   thrown: Thrown,
 ): [string, H[]][] {
@@ -118,7 +127,7 @@ function routes<H>(
     ['/admin', [basic, kit.requireAuth(isAdmin)]],
     ['/bearer', [kit.bearerAuth({ verify: verifyOpaque })]],
     ['/query', [kit.bearerAuth({ verify: verifyOpaque, methods: { query: true } })]],
-    ['/form', [kit.bearerAuth({ verify: verifyOpaque, methods: { body: true } })]],
+    ['/form', [kit.bearerAuth({ verify: verifyOpaque, methods: formMethods(kit) })]],
     ['/jwt', [jwt]],
     ['/jwt/keyobject', [kit.jwtAuth({ key: f.signer.publicKey as never, ...key })]],
     ['/jwt/jwk', [kit.jwtAuth({ key: f.signer.jwk as never, ...key })]],
@@ -293,52 +302,75 @@ function buildKoa(make: typeof Koa, f: Fixtures, events: AuthErrorEvent[]): Koa 
   return app;
 }
 
-/**
- * Fastify: each profile an encapsulated plugin under its prefix with its own authErrors; the
- * application's fallback is its own setErrorHandler, which authErrors leaves in place (rule 65).
- * Guards run in onRequest, before the body is read, except on /form, whose token is in the body.
- */
-async function buildFastify(f: Fixtures, events: AuthErrorEvent[]): Promise<FastifyInstance['routing']> {
-  const thrown: Thrown = { value: undefined, snapshot: undefined };
-  const app = Fastify();
-  // Parsed as Express's urlencoded({ extended: false }) parses it.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
-    done(null, parseForm(body as string)),
-  );
-  const metadata = fastifyAdapter.resourceMetadata(METADATA_OPTIONS);
-  if (metadata.url !== METADATA_URL) throw new Error(`resourceMetadata serves ${metadata.url}`);
-  app.addHook('onRequest', metadata);
-  app.setErrorHandler((err, _request, reply) => {
-    const untouched = reply.statusCode === 200 && Object.keys(reply.getHeaders()).length === 0;
-    const { status, body } = fallbackBody(err, thrown, untouched);
-    return reply.code(status).send(body);
+/** A guard or check of @auth-errors/fetch as Hono middleware: the Response it returns ends the request. */
+const honoGate =
+  (gate: fetchAdapter.Gate): MiddlewareHandler =>
+  async (c, next) =>
+    (await gate(c.req.raw)) ?? next();
+
+/** JSON as Express and Koa send it (with charset and Content-Length, which HEAD keeps). */
+function honoJson(c: Context, status: number, headers: Record<string, string>, body: unknown): Response {
+  if (body === undefined) return c.body(null, status as 204, headers);
+  const text = JSON.stringify(body);
+  const length = String(Buffer.byteLength(text));
+  return c.body(text, status as 200, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': length,
   });
+}
+
+function buildHono(f: Fixtures, events: AuthErrorEvent[]): Hono {
+  const thrown: Thrown = { value: undefined, snapshot: undefined };
+  const app = new Hono();
+  const metadata = fetchAdapter.authErrors().resourceMetadata(METADATA_OPTIONS);
+  if (metadata.url !== METADATA_URL) throw new Error(`resourceMetadata serves ${metadata.url}`);
+  app.use(honoGate(metadata));
   for (const name of profileNames) {
-    const profile = async (scope: FastifyInstance) => {
-      await scope.register(fastifyAdapter.authErrors, optionsOf(name, events) as fastifyAdapter.AuthErrorsOptions);
-      for (const [path, chain] of routes<fastifyAdapter.AuthHook>(fastifyAdapter, f, thrown)) {
-        const hooks = path === '/form' ? { preValidation: chain } : { onRequest: chain };
-        scope.all(path, hooks, async (request, reply) => {
-          const { status, headers, body } = success(path, request.method, fastifyAdapter.authOf(request));
-          return reply.code(status).headers(headers).send(body);
-        });
-      }
-      scope.all('/stale', async (_request, reply) => {
-        reply.headers(STALE_HEADERS);
-        throw fastifyAdapter.forbidden();
-      });
-      scope.all('/vary', async (_request, reply) => {
-        reply.header('vary', 'Origin');
-        throw fastifyAdapter.credentialsRequired({ scheme: 'Bearer' });
-      });
-      scope.all<{ Params: { slug: string } }>('/throw/:slug', async (request) => {
-        throw record(thrown, await thrownBy(request.params.slug, f));
-      });
+    const auth = fetchAdapter.authErrors(optionsOf(name, events) as fetchAdapter.AuthErrorsOptions);
+    const answer = (err: unknown, c: Context): Response => {
+      const problem = auth.renderError(err, c.req.raw);
+      if (problem) return problem;
+      const { status, body } = fallbackBody(err, thrown, !c.finalized);
+      return honoJson(c, status, {}, body);
     };
-    await app.register(profile, { prefix: profiles[name].prefix });
+    const routed = new Hono();
+    // Hono hands only Error instances to onError: anything else thrown (a string) reaches this middleware.
+    routed.use(async (c, next) => {
+      try {
+        await next();
+      } catch (err) {
+        c.res = answer(err, c);
+      }
+    });
+    // What the authentication requires of a success: Cache-Control: private after a query token.
+    routed.use(async (c, next) => {
+      await next();
+      c.res = await auth.handle(() => c.res)(c.req.raw);
+    });
+    for (const [path, chain] of routes<fetchAdapter.Gate>(auth, f, thrown)) {
+      const handlers: MiddlewareHandler[] = chain.map(honoGate);
+      handlers.push(async (c) => {
+        const { status, headers, body } = success(path, c.req.method, auth.authOf(c.req.raw));
+        return honoJson(c, status, headers, body);
+      });
+      routed.all(path, ...(handlers as [MiddlewareHandler]));
+    }
+    routed.all('/stale', (c) => {
+      for (const [header, value] of Object.entries(STALE_HEADERS)) c.header(header, value);
+      throw fetchAdapter.forbidden();
+    });
+    routed.all('/vary', (c) => {
+      c.header('Vary', 'Origin');
+      throw fetchAdapter.credentialsRequired({ scheme: 'Bearer' });
+    });
+    routed.all('/throw/:slug', async (c) => {
+      throw record(thrown, await thrownBy(c.req.param('slug'), f));
+    });
+    routed.onError(answer);
+    app.route(profiles[name].prefix || '/', routed);
   }
-  await app.ready();
-  return app.routing; // the request listener Fastify's own server uses
+  return app;
 }
 
 export async function startApp(flavor: Flavor, fixtures: Fixtures): Promise<RunningApp> {
@@ -357,8 +389,8 @@ export async function startApp(flavor: Flavor, fixtures: Fixtures): Promise<Runn
     case 'koa2':
       server = createServer(buildKoa(Koa2, fixtures, events).callback());
       break;
-    case 'fastify5':
-      server = createServer(await buildFastify(fixtures, events));
+    case 'hono':
+      server = createServer(getRequestListener(buildHono(fixtures, events).fetch));
       break;
   }
   const port = await listen(server);
