@@ -52,6 +52,11 @@ describe('the default log line (5xx only)', () => {
       { code: 'ETIMEDOUT' },
       'auth-errors: auth_unavailable (503) for GET /orders: [ETIMEDOUT]',
     ],
+    [
+      'a code, and a name that is not a string',
+      { name: 42, code: 'EPIPE' },
+      'auth-errors: auth_unavailable (503) for GET /orders: [EPIPE]',
+    ],
     ['a cause with neither', { message: 'down' }, 'auth-errors: auth_unavailable (503) for GET /orders'],
     ['no cause', undefined, 'auth-errors: auth_unavailable (503) for GET /orders'],
   ])('%s', (_name, cause, expected) => {
