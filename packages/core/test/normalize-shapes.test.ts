@@ -69,15 +69,43 @@ describe('the scheme of the challenge a 401 brings in err.headers', () => {
   });
 });
 
-describe('express-jwt: its name and its code', () => {
+describe('one matching field is not enough: near misses are not auth failures', () => {
   it.each([
-    ['a code alone', { code: 'invalid_token' }],
-    ['credentials_required as a code alone', { code: 'credentials_required' }],
-    ['an UnauthorizedError with a code express-jwt never uses', named('UnauthorizedError', { code: 'x' })],
-  ])('%s is not ours', (_name, thrown) => {
+    ['express-jwt: a code alone', { code: 'invalid_token' }],
+    ['express-jwt: credentials_required as a code alone', { code: 'credentials_required' }],
+    ['express-jwt: an UnauthorizedError with a code it never uses', named('UnauthorizedError', { code: 'x' })],
+    [
+      'koa-jwt: a 500 wrapping a jsonwebtoken error',
+      createError(500, 'x', { originalError: new jsonwebtoken.JsonWebTokenError('bad') }),
+    ],
+    [
+      'koa-jwt: a 400 saying the header format is bad',
+      createError(400, 'Bad Authorization header format. Format is "Bearer <token>"'),
+    ],
+    ['Boom: an output 403 without isBoom', { output: { statusCode: 403 } }],
+    [
+      'Boom: an output 401 with a challenge, without isBoom',
+      { output: { statusCode: 401, headers: { 'WWW-Authenticate': 'Basic' } } },
+    ],
+    ['express-oauth2-jwt-bearer: an InvalidTokenError without headers', named('InvalidTokenError')],
+    [
+      'express-oauth2-jwt-bearer: an InvalidTokenError with headers null',
+      named('InvalidTokenError', { headers: null }),
+    ],
+    [
+      'express-oauth2-jwt-bearer: an InvalidTokenError with headers as a string',
+      named('InvalidTokenError', { headers: 'Bearer' }),
+    ],
+    [
+      'express-oauth2-jwt-bearer: an UnauthorizedError that wraps an inner error (not the no-token case)',
+      named('UnauthorizedError', { headers: { 'WWW-Authenticate': 'Bearer realm="api"' }, inner: new Error('x') }),
+    ],
+  ])('%s', (_name, thrown) => {
     expect(normalize(thrown)).toBeUndefined();
   });
+});
 
+describe('express-jwt: the error it wraps', () => {
   it('an inner error with a code but no syscall is a token defect, not an outage', () => {
     for (const inner of [named('Error', { code: 'ERR_SOMETHING' }), named('Error', { syscall: 'connect' })]) {
       const error = normalize(new ExpressJwtUnauthorizedError('invalid_token', inner));
@@ -99,21 +127,6 @@ describe('express-jwt: its name and its code', () => {
   });
 });
 
-describe('koa-jwt: a 401 only', () => {
-  it.each([
-    [
-      'a 500 wrapping a jsonwebtoken error',
-      createError(500, 'x', { originalError: new jsonwebtoken.JsonWebTokenError('bad') }),
-    ],
-    [
-      'a 400 saying the header format is bad',
-      createError(400, 'Bad Authorization header format. Format is "Bearer <token>"'),
-    ],
-  ])('%s is not ours', (_name, thrown) => {
-    expect(normalize(thrown)).toBeUndefined();
-  });
-});
-
 describe('jwks-rsa: a failed fetch is an outage whatever its name', () => {
   it('isEndpointUnavailable → 503 auth_unavailable for Bearer, the error as cause', () => {
     const thrown = named('Error', { code: 'ECONNREFUSED', isEndpointUnavailable: true });
@@ -124,31 +137,7 @@ describe('jwks-rsa: a failed fetch is an outage whatever its name', () => {
   });
 });
 
-describe('@hapi/boom: isBoom and its output', () => {
-  it.each([
-    ['an output 403 without isBoom', { output: { statusCode: 403 } }],
-    [
-      'an output 401 with a challenge, without isBoom',
-      { output: { statusCode: 401, headers: { 'WWW-Authenticate': 'Basic' } } },
-    ],
-  ])('%s is not ours', (_name, thrown) => {
-    expect(normalize(thrown)).toBeUndefined();
-  });
-});
-
-describe('express-oauth2-jwt-bearer: its name and a headers object', () => {
-  it.each([
-    ['an InvalidTokenError without headers', named('InvalidTokenError')],
-    ['an InvalidTokenError with headers null', named('InvalidTokenError', { headers: null })],
-    ['an InvalidTokenError with headers as a string', named('InvalidTokenError', { headers: 'Bearer' })],
-    [
-      'an UnauthorizedError that wraps an inner error (not the no-token case)',
-      named('UnauthorizedError', { headers: { 'WWW-Authenticate': 'Bearer realm="api"' }, inner: new Error('x') }),
-    ],
-  ])('%s is not ours', (_name, thrown) => {
-    expect(normalize(thrown)).toBeUndefined();
-  });
-
+describe('express-oauth2-jwt-bearer', () => {
   it('InvalidRequestError: invalid_request with the catalog wording', () => {
     const error = normalize(new InvalidRequestError('Invalid request URL'));
     expect(error?.code).toBe('invalid_request');
