@@ -1,6 +1,6 @@
 /**
- * THE SAME app built on Express 5, Express 4, Koa 3, Koa 2 and Hono (with
- * @auth-errors/fetch, on @hono/node-server) from the built adapters: same
+ * THE SAME app built on Express 5, Express 4, Koa 3, Koa 2, Fastify 5 and Hono
+ * (with @auth-errors/fetch, on @hono/node-server) from the built adapters: same
  * routes, same guards, same renderer profiles (each under
  * its prefix, see contract-cases.ts), same fallback for errors the library does
  * not own. test/parity.test.ts sends the contract table to every app; any
@@ -8,15 +8,18 @@
  */
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
+import { parse as parseForm } from 'node:querystring';
 import { isDeepStrictEqual } from 'node:util';
 import type { AuthErrorEvent, AuthInfo, RenderOptions } from '@auth-errors/core/adapter';
 import * as expressAdapter from '@auth-errors/express';
+import * as fastifyAdapter from '@auth-errors/fastify';
 import * as fetchAdapter from '@auth-errors/fetch';
 import * as koaAdapter from '@auth-errors/koa';
 import { getRequestListener } from '@hono/node-server';
 import { bodyParser } from '@koa/bodyparser';
 import { Router } from '@koa/router';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import Koa, { type Middleware } from 'koa';
 import {
@@ -59,8 +62,8 @@ export const koaVersions: readonly (readonly [string, typeof Koa])[] = [
   ['Koa 2', Koa2],
 ];
 
-export type Flavor = 'express5' | 'express4' | 'koa3' | 'koa2' | 'hono';
-export const flavors: readonly Flavor[] = ['express5', 'express4', 'koa3', 'koa2', 'hono'];
+export type Flavor = 'express5' | 'express4' | 'koa3' | 'koa2' | 'fastify5' | 'hono';
+export const flavors: readonly Flavor[] = ['express5', 'express4', 'koa3', 'koa2', 'fastify5', 'hono'];
 
 /** Basic verify: a principal, `true`, false, or a user store that fails and quotes the password. */
 function verifyUser(user: string, password: string): object | boolean {
@@ -105,12 +108,12 @@ function record(thrown: Thrown, value: unknown): unknown {
  * `Request` body is the application's to read (listed in test/parity.test.ts).
  */
 function formMethods(kit: object): { body?: boolean } {
-  return kit === expressAdapter || kit === koaAdapter ? { body: true } : {};
+  return kit === expressAdapter || kit === koaAdapter || kit === fastifyAdapter ? { body: true } : {};
 }
 
 /** The guard chains of every protected route, written once against either adapter's kit. */
 function routes<H>(
-  kit: typeof expressAdapter | typeof koaAdapter | fetchAdapter.FetchAuth,
+  kit: typeof expressAdapter | typeof koaAdapter | typeof fastifyAdapter | fetchAdapter.FetchAuth,
   f: Fixtures,
   thrown: Thrown,
 ): [string, H[]][] {
@@ -373,6 +376,54 @@ function buildHono(f: Fixtures, events: AuthErrorEvent[]): Hono {
   return app;
 }
 
+/**
+ * Fastify: each profile an encapsulated plugin under its prefix with its own authErrors; the
+ * application's fallback is its own setErrorHandler, which authErrors leaves in place (rule 65).
+ * Guards run in onRequest, before the body is read, except on /form, whose token is in the body.
+ */
+async function buildFastify(f: Fixtures, events: AuthErrorEvent[]): Promise<FastifyInstance['routing']> {
+  const thrown: Thrown = { value: undefined, snapshot: undefined };
+  const app = Fastify();
+  // Parsed as Express's urlencoded({ extended: false }) parses it.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, parseForm(body as string)),
+  );
+  const metadata = fastifyAdapter.resourceMetadata(METADATA_OPTIONS);
+  if (metadata.url !== METADATA_URL) throw new Error(`resourceMetadata serves ${metadata.url}`);
+  app.addHook('onRequest', metadata);
+  app.setErrorHandler((err, _request, reply) => {
+    const untouched = reply.statusCode === 200 && Object.keys(reply.getHeaders()).length === 0;
+    const { status, body } = fallbackBody(err, thrown, untouched);
+    return reply.code(status).send(body);
+  });
+  for (const name of profileNames) {
+    const profile = async (scope: FastifyInstance) => {
+      await scope.register(fastifyAdapter.authErrors, optionsOf(name, events) as fastifyAdapter.AuthErrorsOptions);
+      for (const [path, chain] of routes<fastifyAdapter.AuthHook>(fastifyAdapter, f, thrown)) {
+        const hooks = path === '/form' ? { preValidation: chain } : { onRequest: chain };
+        scope.all(path, hooks, async (request, reply) => {
+          const { status, headers, body } = success(path, request.method, fastifyAdapter.authOf(request));
+          return reply.code(status).headers(headers).send(body);
+        });
+      }
+      scope.all('/stale', async (_request, reply) => {
+        reply.headers(STALE_HEADERS);
+        throw fastifyAdapter.forbidden();
+      });
+      scope.all('/vary', async (_request, reply) => {
+        reply.header('vary', 'Origin');
+        throw fastifyAdapter.credentialsRequired({ scheme: 'Bearer' });
+      });
+      scope.all<{ Params: { slug: string } }>('/throw/:slug', async (request) => {
+        throw record(thrown, await thrownBy(request.params.slug, f));
+      });
+    };
+    await app.register(profile, { prefix: profiles[name].prefix });
+  }
+  await app.ready();
+  return app.routing; // the request listener Fastify's own server uses
+}
+
 export async function startApp(flavor: Flavor, fixtures: Fixtures): Promise<RunningApp> {
   const events: AuthErrorEvent[] = [];
   let server: Server;
@@ -388,6 +439,9 @@ export async function startApp(flavor: Flavor, fixtures: Fixtures): Promise<Runn
       break;
     case 'koa2':
       server = createServer(buildKoa(Koa2, fixtures, events).callback());
+      break;
+    case 'fastify5':
+      server = createServer(await buildFastify(fixtures, events));
       break;
     case 'hono':
       server = createServer(getRequestListener(buildHono(fixtures, events).fetch));
