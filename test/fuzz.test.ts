@@ -1,5 +1,5 @@
 /**
- * Fuzzing the real apps (Express 5/4, Koa 3/2, Hono; built by test/support/apps.ts) over raw
+ * Fuzzing the real apps (Express 5/4, Koa 3/2, Fastify 5, Hono; built by test/support/apps.ts) over raw
  * sockets with hostile Authorization headers and query tokens. Invariants, for
  * every request:
  *   - only 200/400/401/403 (and Node's own bodiless 400/431 for framing it refuses), never 5xx;
