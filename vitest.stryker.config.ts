@@ -10,7 +10,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { RunnerTestCase } from 'vitest';
 import { defineConfig } from 'vitest/config';
+import type { Reporter, Vitest } from 'vitest/node';
 
 const coreDir = fileURLToPath(new URL('./packages/core/', import.meta.url));
 const manifest = JSON.parse(readFileSync(`${coreDir}package.json`, 'utf8')) as {
@@ -26,6 +28,45 @@ const alias = Object.entries(manifest.exports).flatMap(([subpath, target]) => {
   return [{ find: new RegExp(`^${escapeRegExp(specifier)}$`), replacement: `${coreDir}src/${built[1]}.ts` }];
 });
 
+/**
+ * A test file that fails to load counts as one failed test.
+ *
+ * A mutant that makes a module throw while it loads (say `if (true) throw` in
+ * an options check that a test file runs at its top level) fails every test
+ * file importing it before any test is collected. Stryker's vitest runner
+ * (9.6, and 10.0) builds a mutant's result from collected tests only, so it
+ * would report that mutant as survived (stryker-js issue 6150). Giving such a
+ * file one failed test makes it killed, as it is.
+ */
+let vitest: Vitest | undefined;
+const loadFailureAsFailedTest: Reporter = {
+  onInit(ctx) {
+    vitest = ctx;
+  },
+  onTestRunEnd() {
+    // The tasks Stryker's runner reads after the run (vitest.state).
+    for (const file of vitest?.state.getFiles() ?? []) {
+      if (file.result?.state !== 'fail' || file.tasks.length > 0) continue;
+      const failed: Omit<RunnerTestCase, 'context'> = {
+        type: 'test',
+        id: `${file.id}_load`,
+        name: 'the test file loads',
+        fullName: `${file.name} > the test file loads`,
+        fullTestName: 'the test file loads',
+        mode: 'run',
+        file,
+        suite: file,
+        meta: {},
+        annotations: [],
+        artifacts: [],
+        timeout: 0,
+        result: { state: 'fail', errors: file.result.errors ?? [] },
+      };
+      file.tasks.push(failed as RunnerTestCase); // no context: nothing runs it
+    }
+  },
+};
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -34,5 +75,6 @@ export default defineConfig({
     exclude: ['packages/core/test/packaging.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
+    reporters: ['default', loadFailureAsFailedTest],
   },
 });
