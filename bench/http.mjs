@@ -4,16 +4,34 @@
 // to CPU 1 where taskset exists. Every response's status is checked: a run
 // with any unexpected status is void and fails the benchmark.
 //
+// The figure that matters is the server's CPU time per request (user +
+// system, read over IPC with process.cpuUsage() before and after each run):
+// on a 2-core machine req/s and latency move with the load generator's share
+// of the machine, CPU per request much less. Tokens are HS256, ES256 and
+// RS256; each algorithm has its own route. The comparators:
+//   hand              a careful hand-written jose middleware: keys prepared once
+//                     (the HS256 secret imported with crypto.subtle.importKey, the
+//                     ES256 JWK with importJWK, RS256 keys from a JWKS with
+//                     createLocalJWKSet), and an error handler
+//   hand-per-request  the same with the raw HS256 secret, which jose imports into
+//                     WebCrypto on every request: the common mistake, labelled so
+//   raw               node:http writing a precomputed 401: the physical limit
+//   peers             their documented setup, HS256 (what they all support)
+// auth-errors takes the HS256 secret, the ES256 public JWK, and the RS256 keys
+// from a JWKS URL served by this process (fetched once, then from memory).
+//
 //   BENCH_ROUNDS (default 5)  BENCH_DURATION seconds per run (default 3)
 //   BENCH_CONNECTIONS (default 32)
-//   BENCH_ONLY: a framework to run alone ("koa 3"); BENCH_CASES: cases to run ("missing,bad")
+//   BENCH_ONLY: a framework to run alone ("koa 3"); BENCH_CASES: cases to run ("missing,valid-es256")
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { SignJWT } from 'jose';
-import { AUDIENCE, ISSUER, secretKey } from './servers/shared.mjs';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { AUDIENCE, ISSUER, ROUTES, secretKey } from './servers/shared.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -29,60 +47,91 @@ const hasTaskset = (() => {
 })();
 if (hasTaskset) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 
-const sign = (scope, exp = '1h') =>
-  new SignJWT({ scope })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+// Keys for this run: the servers get the public halves (BENCH_KEYS), and the RS256 JWKS is served from here.
+const es = await generateKeyPair('ES256');
+const rs = await generateKeyPair('RS256');
+const rsJwks = { keys: [{ ...(await exportJWK(rs.publicKey)), kid: 'bench-rs', alg: 'RS256', use: 'sig' }] };
+const jwksServer = createServer((_req, res) => {
+  res.setHeader('content-type', 'application/json');
+  res.setHeader('cache-control', 'max-age=3600');
+  res.end(JSON.stringify(rsJwks));
+});
+jwksServer.listen(0, '127.0.0.1');
+await once(jwksServer, 'listening');
+const BENCH_KEYS = JSON.stringify({
+  es256: await exportJWK(es.publicKey),
+  rs256: rsJwks,
+  jwksUrl: `http://127.0.0.1:${jwksServer.address().port}/jwks`,
+});
+
+const SIGNING = { HS256: [secretKey], ES256: [es.privateKey], RS256: [rs.privateKey, 'bench-rs'] };
+const sign = (alg, scope) => {
+  const [key, kid] = SIGNING[alg];
+  return new SignJWT({ scope })
+    .setProtectedHeader(kid === undefined ? { alg, typ: 'JWT' } : { alg, typ: 'JWT', kid })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setSubject('bench')
     .setIssuedAt()
-    .setExpirationTime(exp)
-    .sign(secretKey);
-const readToken = await sign('read');
-const badToken = `${readToken.slice(0, -4)}AAAA`;
+    .setExpirationTime('1h')
+    .sign(key);
+};
+const bearer = (token) => ({ authorization: `Bearer ${token}` });
+const tamper = (token) => `${token.slice(0, -4)}${token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
 
 const CASES = {
-  missing: { label: 'no credentials', path: '/protected', headers: {}, status: 401 },
-  bad: { label: 'bad token', path: '/protected', headers: { authorization: `Bearer ${badToken}` }, status: 401 },
-  scope: { label: 'missing scope', path: '/scoped', headers: { authorization: `Bearer ${readToken}` }, status: 403 },
-  valid: { label: 'valid token', path: '/protected', headers: { authorization: `Bearer ${readToken}` }, status: 200 },
+  missing: { label: 'no credentials', path: ROUTES.HS256, headers: {}, status: 401 },
+  scope: { label: 'missing scope (HS256)', path: '/scoped', headers: bearer(await sign('HS256', 'read')), status: 403 },
 };
+for (const alg of ['HS256', 'ES256', 'RS256']) {
+  const token = await sign(alg, 'read');
+  const id = alg.toLowerCase();
+  CASES[`bad-${id}`] = {
+    label: `bad signature (${alg})`,
+    path: ROUTES[alg],
+    headers: bearer(tamper(token)),
+    status: 401,
+  };
+  CASES[`valid-${id}`] = { label: `valid token (${alg})`, path: ROUTES[alg], headers: bearer(token), status: 200 };
+}
 
-// Which server variants answer which cases ("raw" is the physical limit of a 401).
+const EVERY_CASE = Object.keys(CASES);
+const HS256_ONLY = ['valid-hs256', 'bad-hs256'];
+const PEER = ['missing', 'bad-hs256', 'valid-hs256'];
+// Which server variants answer which cases ("raw" answers "no credentials" only).
 const FRAMEWORKS = {
   'express 5': {
     script: 'servers/express.mjs',
     variants: {
-      hand: ['missing', 'bad', 'scope', 'valid'],
-      'auth-errors': ['missing', 'bad', 'scope', 'valid'],
-      'express-oauth2-jwt-bearer': ['missing', 'bad', 'scope', 'valid'],
-      'express-jwt': ['missing', 'bad', 'valid'],
+      hand: EVERY_CASE,
+      'hand-per-request': HS256_ONLY,
+      'auth-errors': EVERY_CASE,
+      'express-oauth2-jwt-bearer': [...PEER, 'scope'],
+      'express-jwt': PEER,
     },
   },
   'koa 3': {
     script: 'servers/koa.mjs',
+    variants: { hand: EVERY_CASE, 'hand-per-request': HS256_ONLY, 'auth-errors': EVERY_CASE, 'koa-jwt': PEER },
+  },
+  'fastify 5': {
+    script: 'servers/fastify.mjs',
     variants: {
-      hand: ['missing', 'bad', 'scope', 'valid'],
-      'auth-errors': ['missing', 'bad', 'scope', 'valid'],
-      'koa-jwt': ['missing', 'bad', 'valid'],
+      hand: EVERY_CASE,
+      'hand-per-request': HS256_ONLY,
+      'auth-errors': EVERY_CASE,
+      '@fastify/jwt': PEER,
+      '@fastify/bearer-auth': PEER,
     },
   },
   'hono 4': {
     script: 'servers/hono.mjs',
     variants: {
-      hand: ['missing', 'bad', 'scope', 'valid'],
-      'auth-errors': ['missing', 'bad', 'scope', 'valid'],
-      'hono/jwt': ['missing', 'bad', 'valid'],
-      'hono/bearer-auth': ['missing', 'bad', 'valid'],
-    },
-  },
-  'fastify 5': {
-    script: 'servers/fastify.mjs',
-    variants: {
-      hand: ['missing', 'bad', 'scope', 'valid'],
-      'auth-errors': ['missing', 'bad', 'scope', 'valid'],
-      '@fastify/jwt': ['missing', 'bad', 'valid'],
-      '@fastify/bearer-auth': ['missing', 'bad', 'valid'],
+      hand: EVERY_CASE,
+      'hand-per-request': HS256_ONLY,
+      'auth-errors': EVERY_CASE,
+      'hono/jwt': PEER,
+      'hono/bearer-auth': PEER,
     },
   },
 };
@@ -98,8 +147,8 @@ function startServer(script, variant) {
   const args = [`${here}${script}`];
   const command = hasTaskset ? 'taskset' : process.execPath;
   const child = spawn(command, hasTaskset ? ['-c', '0', process.execPath, ...args] : args, {
-    env: { ...process.env, NODE_ENV: 'production', VARIANT: VARIANT_ENV[variant] ?? variant },
-    stdio: ['ignore', 'pipe', 'ignore'],
+    env: { ...process.env, NODE_ENV: 'production', VARIANT: VARIANT_ENV[variant] ?? variant, BENCH_KEYS },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
@@ -110,6 +159,19 @@ function startServer(script, variant) {
   });
 }
 
+/** The server's CPU time so far (user + system), in µs, from process.cpuUsage() in the server. */
+function cpuTime({ child }) {
+  return new Promise((resolve) => {
+    const onMessage = (message) => {
+      if (message?.cpu === undefined) return;
+      child.off('message', onMessage);
+      resolve(message.cpu.user + message.cpu.system);
+    };
+    child.on('message', onMessage);
+    child.send('cpu');
+  });
+}
+
 async function check(server, testCase, name) {
   const res = await fetch(server.url + testCase.path, { headers: testCase.headers });
   await res.arrayBuffer();
@@ -117,17 +179,19 @@ async function check(server, testCase, name) {
 }
 
 async function load(server, testCase, name) {
+  const before = await cpuTime(server);
   const result = await autocannon({
     url: server.url + testCase.path,
     headers: testCase.headers,
     connections,
     duration,
   });
+  const cpu = (await cpuTime(server)) - before;
   const statuses = Object.keys(result.statusCodeStats ?? {});
   if (result.errors > 0 || result.timeouts > 0 || statuses.some((s) => Number(s) !== testCase.status)) {
     throw new Error(`${name}: void run, statuses ${JSON.stringify(result.statusCodeStats)}, errors ${result.errors}`);
   }
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  return { rps: result.requests.average, p99: result.latency.p99, cpu: cpu / result.requests.total };
 }
 
 const median = (values) => {
@@ -153,7 +217,7 @@ try {
     for (const [caseName, testCase] of Object.entries(CASES)) {
       if (onlyCases && !onlyCases.includes(caseName)) continue;
       const contenders = Object.keys(variants).filter((v) => variants[v].includes(caseName));
-      if (testCase.status === 401 && caseName === 'missing') contenders.unshift('raw');
+      if (caseName === 'missing') contenders.unshift('raw');
       const serverOf = (v) => (v === 'raw' ? raw : servers[v]);
       for (const v of contenders) await check(serverOf(v), testCase, `${framework} ${v} ${caseName}`);
       const samples = Object.fromEntries(contenders.map((v) => [v, []]));
@@ -162,17 +226,19 @@ try {
         const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
         for (const v of order) samples[v].push(await load(serverOf(v), testCase, `${framework} ${v} ${caseName}`));
       }
-      const ours = median(samples['auth-errors'].map((s) => s.rps));
+      const ours = samples['auth-errors'];
       for (const v of contenders) {
-        const rps = median(samples[v].map((s) => s.rps));
         results.push({
           framework,
           case: testCase.label,
           variant: v,
           status: testCase.status,
-          rps: Math.round(rps),
+          cpu: Number(median(samples[v].map((s) => s.cpu)).toFixed(1)),
+          rps: Math.round(median(samples[v].map((s) => s.rps))),
           p99: median(samples[v].map((s) => s.p99)),
-          oursOverThis: v === 'auth-errors' ? 1 : Number((ours / rps).toFixed(3)),
+          // auth-errors' CPU per request over this one's, in the same round; the median over rounds.
+          cpuRatio: Number(median(samples[v].map((s, i) => ours[i].cpu / s.cpu)).toFixed(3)),
+          cpuRounds: samples[v].map((s) => Number(s.cpu.toFixed(1))),
         });
       }
       console.error(`done: ${framework} / ${testCase.label}`);
@@ -180,21 +246,27 @@ try {
   }
 } finally {
   for (const { child } of started) child.kill();
+  jwksServer.close();
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const table = [
-  '| framework | case | status | variant | req/s (median) | p99 ms | auth-errors ÷ this |',
-  '|---|---|---|---|---:|---:|---:|',
+  '| framework | case | status | variant | CPU µs/req (median) | auth-errors CPU ÷ this | req/s (median) | p99 ms |',
+  '|---|---|---|---|---:|---:|---:|---:|',
   ...results.map(
     (r) =>
-      `| ${r.framework} | ${r.case} | ${r.status} ✓ | ${r.variant} | ${r.rps} | ${r.p99} | ${r.variant === 'auth-errors' ? '—' : r.oursOverThis.toFixed(2)} |`,
+      `| ${r.framework} | ${r.case} | ${r.status} ✓ | ${r.variant} | ${r.cpu} | ${r.variant === 'auth-errors' ? '—' : r.cpuRatio.toFixed(2)} | ${r.rps} | ${r.p99} |`,
   ),
 ].join('\n');
 mkdirSync(`${here}results`, { recursive: true });
-writeFileSync(
-  `${here}results/latest.json`,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, rounds, duration, connections, pinned: hasTaskset, results }, null, 2)}\n`,
-);
+const latest = `${here}results/latest.json`;
+let existing = {};
+try {
+  existing = JSON.parse(readFileSync(latest, 'utf8'));
+} catch {
+  existing = {};
+}
+const http = { date: new Date().toISOString(), machine, rounds, duration, connections, pinned: hasTaskset, results };
+writeFileSync(latest, `${JSON.stringify({ ...existing, http }, null, 2)}\n`);
 console.log(`${machine}; ${rounds} rounds × ${duration} s, ${connections} connections, pinned: ${hasTaskset}\n`);
 console.log(table);

@@ -1,21 +1,27 @@
 // Express 5 servers for the benchmark, one variant per process (VARIANT):
-//   hand          the common hand-written snippet: a jose middleware and an error handler
+//   hand          a careful hand-written snippet: a jose middleware with its keys prepared
+//                 once (shared.mjs handKeys), and an error handler
+//   hand-per-request  the same snippet with the raw HS256 secret, which jose imports into
+//                 WebCrypto on every request: the common mistake, HS256 only
 //   auth-errors   @auth-errors/express
-//   oauth2-bearer express-oauth2-jwt-bearer, with the JSON error handler its docs suggest
-//   express-jwt   express-jwt (no scope support), same JSON error handler
-// Routes: GET /protected (valid token) and GET /scoped (scope "write").
+//   oauth2-bearer express-oauth2-jwt-bearer, with the JSON error handler its docs suggest (HS256)
+//   express-jwt   express-jwt (no scope support), same JSON error handler (HS256)
+// Routes: GET /protected (HS256), /es256 and /rs256 (valid token), /scoped (HS256, scope "write").
 import { createServer } from 'node:http';
 import express from 'express';
 import { jwtVerify } from 'jose';
 import {
+  ALGORITHMS,
   AUDIENCE,
+  authErrorsOptions,
   CHALLENGE,
+  handKeys,
   INSUFFICIENT_SCOPE,
   INVALID_TOKEN,
   ISSUER,
   listen,
+  ROUTES,
   SECRET,
-  secretKey,
 } from './shared.mjs';
 
 const variant = process.env.VARIANT;
@@ -26,30 +32,28 @@ function fail(status, code) {
   return Object.assign(new Error(code), { status, code });
 }
 
-if (variant === 'hand') {
-  const authenticate = async (req, _res, next) => {
-    const header = req.headers.authorization;
-    if (!header?.startsWith('Bearer ')) return next(fail(401, 'credentials_required'));
-    try {
-      const { payload } = await jwtVerify(header.slice(7), secretKey, {
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        algorithms: ['HS256'],
-      });
-      req.user = payload;
-      next();
-    } catch {
-      next(fail(401, 'invalid_token'));
-    }
-  };
+if (variant === 'hand' || variant === 'hand-per-request') {
+  const keys = await handKeys({ perRequest: variant === 'hand-per-request' });
+  const authenticate =
+    ({ key, options }) =>
+    async (req, _res, next) => {
+      const header = req.headers.authorization;
+      if (!header?.startsWith('Bearer ')) return next(fail(401, 'credentials_required'));
+      try {
+        req.user = (await jwtVerify(header.slice(7), key, options)).payload;
+        next();
+      } catch {
+        next(fail(401, 'invalid_token'));
+      }
+    };
   const requireScope = (scope) => (req, _res, next) =>
     String(req.user.scope ?? '')
       .split(' ')
       .includes(scope)
       ? next()
       : next(fail(403, 'insufficient_scope'));
-  app.get('/protected', authenticate, ok);
-  app.get('/scoped', authenticate, requireScope('write'), ok);
+  for (const [alg, key] of Object.entries(keys)) app.get(ROUTES[alg], authenticate(key), ok);
+  app.get('/scoped', authenticate(keys.HS256), requireScope('write'), ok);
   app.use((err, _req, res, _next) => {
     const challenge = {
       credentials_required: CHALLENGE,
@@ -60,9 +64,9 @@ if (variant === 'hand') {
   });
 } else if (variant === 'auth-errors') {
   const { authErrors, jwtAuth, requireScopes } = await import('@auth-errors/express');
-  const bearer = jwtAuth({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-  app.get('/protected', bearer, ok);
-  app.get('/scoped', bearer, requireScopes('write'), ok);
+  const guards = Object.fromEntries(ALGORITHMS.map((alg) => [alg, jwtAuth(authErrorsOptions(alg))]));
+  for (const [alg, guard] of Object.entries(guards)) app.get(ROUTES[alg], guard, ok);
+  app.get('/scoped', guards.HS256, requireScopes('write'), ok);
   app.use(authErrors());
 } else if (variant === 'oauth2-bearer') {
   const { auth, requiredScopes } = await import('express-oauth2-jwt-bearer');

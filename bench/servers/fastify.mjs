@@ -1,43 +1,50 @@
 // Fastify 5 servers for the benchmark, one variant per process (VARIANT):
-//   hand          the common hand-written snippet: a jose onRequest hook with the key imported once,
-//                 answering 401/403 JSON with a WWW-Authenticate header itself
+//   hand          a careful hand-written snippet: a jose onRequest hook with its keys prepared once
+//                 (shared.mjs handKeys), answering 401/403 JSON with a WWW-Authenticate header itself
+//   hand-per-request  the same snippet with the raw HS256 secret, imported by jose on every
+//                 request: the common mistake, HS256 only
 //   auth-errors   @auth-errors/fastify: guards as onRequest hooks, authErrors registered
-//   fastify-jwt   @fastify/jwt with its documented `authenticate` hook (no scope support), Fastify's error handler
-//   bearer-auth   @fastify/bearer-auth with an `auth` function running jose (no scope support)
-// Routes: GET /protected (valid token) and GET /scoped (scope "write").
+//   fastify-jwt   @fastify/jwt with its documented `authenticate` hook (no scope support), Fastify's error handler (HS256)
+//   bearer-auth   @fastify/bearer-auth with an `auth` function running jose (no scope support, HS256)
+// Routes: GET /protected (HS256), /es256 and /rs256 (valid token), /scoped (HS256, scope "write").
 import { createServer } from 'node:http';
 import Fastify from 'fastify';
 import { jwtVerify } from 'jose';
 import {
+  ALGORITHMS,
   AUDIENCE,
+  authErrorsOptions,
   CHALLENGE,
+  handKeys,
   INSUFFICIENT_SCOPE,
   INVALID_TOKEN,
   ISSUER,
   listen,
+  ROUTES,
   SECRET,
-  secretKey,
 } from './shared.mjs';
 
 const variant = process.env.VARIANT;
 const app = Fastify();
 const ok = async () => ({ ok: true });
-// What the jose snippets verify with: the secret imported into WebCrypto once, not on every request.
-const key = await crypto.subtle.importKey('raw', secretKey, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-const verifyOptions = { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] };
+// What the peers' jose callbacks verify with: the secret imported into WebCrypto once.
+const { key, options: verifyOptions } = (await handKeys()).HS256;
 
-if (variant === 'hand') {
+if (variant === 'hand' || variant === 'hand-per-request') {
+  const keys = await handKeys({ perRequest: variant === 'hand-per-request' });
   const refuse = (reply, status, code, challenge) =>
     reply.code(status).header('WWW-Authenticate', challenge).send({ error: code, status });
-  const authenticate = async (request, reply) => {
-    const header = request.headers.authorization;
-    if (!header?.startsWith('Bearer ')) return refuse(reply, 401, 'credentials_required', CHALLENGE);
-    try {
-      request.user = (await jwtVerify(header.slice(7), key, verifyOptions)).payload;
-    } catch {
-      return refuse(reply, 401, 'invalid_token', INVALID_TOKEN);
-    }
-  };
+  const authenticate =
+    ({ key, options }) =>
+    async (request, reply) => {
+      const header = request.headers.authorization;
+      if (!header?.startsWith('Bearer ')) return refuse(reply, 401, 'credentials_required', CHALLENGE);
+      try {
+        request.user = (await jwtVerify(header.slice(7), key, options)).payload;
+      } catch {
+        return refuse(reply, 401, 'invalid_token', INVALID_TOKEN);
+      }
+    };
   const requireScope = (scope) => async (request, reply) => {
     if (
       !String(request.user.scope ?? '')
@@ -47,14 +54,14 @@ if (variant === 'hand') {
       return refuse(reply, 403, 'insufficient_scope', INSUFFICIENT_SCOPE);
   };
   app.decorateRequest('user', null);
-  app.get('/protected', { onRequest: authenticate }, ok);
-  app.get('/scoped', { onRequest: [authenticate, requireScope('write')] }, ok);
+  for (const [alg, key] of Object.entries(keys)) app.get(ROUTES[alg], { onRequest: authenticate(key) }, ok);
+  app.get('/scoped', { onRequest: [authenticate(keys.HS256), requireScope('write')] }, ok);
 } else if (variant === 'auth-errors') {
   const { authErrors, jwtAuth, requireScopes } = await import('@auth-errors/fastify');
   await app.register(authErrors);
-  const bearer = jwtAuth({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-  app.get('/protected', { onRequest: bearer }, ok);
-  app.get('/scoped', { onRequest: [bearer, requireScopes('write')] }, ok);
+  const guards = Object.fromEntries(ALGORITHMS.map((alg) => [alg, jwtAuth(authErrorsOptions(alg))]));
+  for (const [alg, guard] of Object.entries(guards)) app.get(ROUTES[alg], { onRequest: guard }, ok);
+  app.get('/scoped', { onRequest: [guards.HS256, requireScopes('write')] }, ok);
 } else if (variant === 'fastify-jwt') {
   const { default: fastifyJwt } = await import('@fastify/jwt');
   await app.register(fastifyJwt, {

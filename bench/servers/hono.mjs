@@ -1,10 +1,13 @@
 // Hono 4 servers on @hono/node-server for the benchmark, one variant per process (VARIANT):
-//   hand          the common hand-written snippet: a jose middleware with the key imported once,
-//                 throwing HTTPException, and an onError that answers JSON with a WWW-Authenticate header
+//   hand          a careful hand-written snippet: a jose middleware with its keys prepared once
+//                 (shared.mjs handKeys), throwing HTTPException, and an onError that answers JSON
+//                 with a WWW-Authenticate header
+//   hand-per-request  the same snippet with the raw HS256 secret, imported by jose on every
+//                 request: the common mistake, HS256 only
 //   auth-errors   @auth-errors/fetch gates as middleware, renderError in onError
-//   hono-jwt      hono/jwt (no scope support), with a JSON onError
-//   bearer-auth   hono/bearer-auth with verifyToken running jose (no scope support), same JSON onError
-// Routes: GET /protected (valid token) and GET /scoped (scope "write").
+//   hono-jwt      hono/jwt (no scope support), with a JSON onError (HS256)
+//   bearer-auth   hono/bearer-auth with verifyToken running jose (no scope support), same JSON onError (HS256)
+// Routes: GET /protected (HS256), /es256 and /rs256 (valid token), /scoped (HS256, scope "write").
 
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
@@ -12,22 +15,24 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { jwtVerify } from 'jose';
 import {
+  ALGORITHMS,
   AUDIENCE,
+  authErrorsOptions,
   CHALLENGE,
+  handKeys,
   INSUFFICIENT_SCOPE,
   INVALID_TOKEN,
   ISSUER,
   listen,
+  ROUTES,
   SECRET,
-  secretKey,
 } from './shared.mjs';
 
 const variant = process.env.VARIANT;
 const app = new Hono();
 const ok = (c) => c.json({ ok: true });
-// What the jose snippets verify with: the secret imported into WebCrypto once, not on every request.
-const key = await crypto.subtle.importKey('raw', secretKey, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-const verifyOptions = { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] };
+// What the peers' jose callbacks verify with: the secret imported into WebCrypto once.
+const { key, options: verifyOptions } = (await handKeys()).HS256;
 
 /** The peers' JSON error handler: their HTTPException's status and headers, a JSON body. */
 const jsonErrors = (err, c) => {
@@ -36,23 +41,26 @@ const jsonErrors = (err, c) => {
   return c.json({ error: err.message }, err.status, challenge ? { 'WWW-Authenticate': challenge } : {});
 };
 
-if (variant === 'hand') {
+if (variant === 'hand' || variant === 'hand-per-request') {
+  const keys = await handKeys({ perRequest: variant === 'hand-per-request' });
   const challenge = {
     credentials_required: CHALLENGE,
     invalid_token: INVALID_TOKEN,
     insufficient_scope: INSUFFICIENT_SCOPE,
   };
   const fail = (status, code) => new HTTPException(status, { message: code });
-  const authenticate = async (c, next) => {
-    const header = c.req.header('authorization');
-    if (!header?.startsWith('Bearer ')) throw fail(401, 'credentials_required');
-    try {
-      c.set('user', (await jwtVerify(header.slice(7), key, verifyOptions)).payload);
-    } catch {
-      throw fail(401, 'invalid_token');
-    }
-    await next();
-  };
+  const authenticate =
+    ({ key, options }) =>
+    async (c, next) => {
+      const header = c.req.header('authorization');
+      if (!header?.startsWith('Bearer ')) throw fail(401, 'credentials_required');
+      try {
+        c.set('user', (await jwtVerify(header.slice(7), key, options)).payload);
+      } catch {
+        throw fail(401, 'invalid_token');
+      }
+      await next();
+    };
   const requireScope = (scope) => async (c, next) => {
     if (
       !String(c.get('user').scope ?? '')
@@ -62,8 +70,8 @@ if (variant === 'hand') {
       throw fail(403, 'insufficient_scope');
     await next();
   };
-  app.get('/protected', authenticate, ok);
-  app.get('/scoped', authenticate, requireScope('write'), ok);
+  for (const [alg, key] of Object.entries(keys)) app.get(ROUTES[alg], authenticate(key), ok);
+  app.get('/scoped', authenticate(keys.HS256), requireScope('write'), ok);
   app.onError((err, c) =>
     c.json({ error: err.message, status: err.status }, err.status, { 'WWW-Authenticate': challenge[err.message] }),
   );
@@ -71,9 +79,9 @@ if (variant === 'hand') {
   const { authErrors } = await import('@auth-errors/fetch');
   const auth = authErrors();
   const gate = (check) => async (c, next) => (await check(c.req.raw)) ?? next();
-  const bearer = gate(auth.jwtAuth({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] }));
-  app.get('/protected', bearer, ok);
-  app.get('/scoped', bearer, gate(auth.requireScopes('write')), ok);
+  const guards = Object.fromEntries(ALGORITHMS.map((alg) => [alg, gate(auth.jwtAuth(authErrorsOptions(alg)))]));
+  for (const [alg, guard] of Object.entries(guards)) app.get(ROUTES[alg], guard, ok);
+  app.get('/scoped', guards.HS256, gate(auth.requireScopes('write')), ok);
   app.onError((err, c) => auth.renderError(err, c.req.raw) ?? c.json({ error: 'internal' }, 500));
 } else if (variant === 'hono-jwt') {
   const { jwt } = await import('hono/jwt');

@@ -1,0 +1,178 @@
+// In-process benchmark of the valid-token path: what jwtAuth costs on top of
+// a bare jose `jwtVerify` with the same key, per algorithm. No HTTP and no
+// framework, so differences of a microsecond are visible on a noisy machine.
+//
+//   jwtVerify      jose alone, the key prepared once, as a careful
+//                  hand-written middleware does: the HS256 secret imported
+//                  with crypto.subtle.importKey, the ES256 JWK with importJWK,
+//                  RS256 from createLocalJWKSet
+//   verifier       the core's JWT verifier (jwt.ts): the same jwtVerify
+//                  through the configured key resolver, plus typ/cnf checks
+//   guard          the core's guard on a request view (fromNodeRequest):
+//                  Authorization parsed, token checked, verifier, AuthInfo built
+//   express        @auth-errors/express's jwtAuth middleware called with a
+//                  request and response look-alike: the guard, plus storing
+//                  AuthInfo and the success headers, up to next()
+//
+// RS256 with auth-errors uses a remote key source (jwksUrl) on a JWKS this
+// process serves: after the first fetch it resolves keys from memory, as
+// createLocalJWKSet does. What is measured is CPU time per call
+// (process.cpuUsage: every thread, so WebCrypto's work on the libuv pool
+// counts), with calls awaited one after another. Rounds are interleaved (the
+// order rotates); the report gives the median CPU µs per call over rounds,
+// and each path's overhead over jwtVerify: the median of its per-round
+// differences. Not part of CI.
+//
+//   BENCH_ROUNDS (default 15)  BENCH_CALLS per run (default 2000)
+import { once } from 'node:events';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createJwtGuard, createJwtVerifier, fromNodeRequest } from '@auth-errors/core/adapter';
+import { jwtAuth } from '@auth-errors/express';
+import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT } from 'jose';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
+const calls = Number(process.env.BENCH_CALLS ?? 2000);
+const ISSUER = 'https://issuer.bench.invalid';
+const AUDIENCE = 'https://api.bench.invalid';
+const claims = { issuer: ISSUER, audience: AUDIENCE };
+
+const secret = new TextEncoder().encode('bench-secret-bench-secret-bench-secret!');
+const es = await generateKeyPair('ES256', { extractable: true });
+const rs = await generateKeyPair('RS256', { extractable: true });
+const esJwk = await exportJWK(es.publicKey);
+const rsJwk = { ...(await exportJWK(rs.publicKey)), kid: 'rs-1', alg: 'RS256', use: 'sig' };
+const jwks = { keys: [rsJwk] };
+const jwksServer = createServer((_req, res) => {
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(jwks));
+});
+jwksServer.listen(0, '127.0.0.1');
+await once(jwksServer, 'listening');
+const jwksUrl = `http://127.0.0.1:${jwksServer.address().port}/jwks`;
+
+const sign = (alg, key, kid) =>
+  new SignJWT({ scope: 'read' })
+    .setProtectedHeader(kid ? { alg, typ: 'JWT', kid } : { alg, typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setSubject('bench')
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(key);
+
+const ALGS = {
+  HS256: {
+    token: await sign('HS256', secret),
+    // Not importJWK: for an `oct` JWK it returns the raw bytes, which jose would import on every call.
+    bareKey: await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']),
+    options: { secret, ...claims, algorithms: ['HS256'] },
+  },
+  ES256: {
+    token: await sign('ES256', es.privateKey),
+    bareKey: await importJWK(esJwk, 'ES256'),
+    options: { key: esJwk, ...claims, algorithms: ['ES256'] },
+  },
+  RS256: {
+    token: await sign('RS256', rs.privateKey, 'rs-1'),
+    bareKey: createLocalJWKSet(jwks),
+    options: { jwksUrl, ...claims, algorithms: ['RS256'] },
+  },
+};
+
+/** A request as Node's http parser gives it, with one Authorization line. */
+function nodeRequest(token) {
+  const headers = { host: 'api.example', authorization: `Bearer ${token}` };
+  return {
+    method: 'GET',
+    url: '/protected',
+    originalUrl: '/protected',
+    headers,
+    get headersDistinct() {
+      return { host: [headers.host], authorization: [headers.authorization] };
+    },
+    socket: {},
+  };
+}
+const response = { setHeader() {} };
+
+function paths(alg) {
+  const { token, bareKey, options } = ALGS[alg];
+  const bareOptions = { ...claims, algorithms: [alg] };
+  const verifier = createJwtVerifier(options);
+  const guard = createJwtGuard(options);
+  const middleware = jwtAuth(options);
+  return {
+    jwtVerify: () => jwtVerify(token, bareKey, bareOptions),
+    verifier: () => verifier(token),
+    guard: () => guard(fromNodeRequest(nodeRequest(token))),
+    express: () =>
+      new Promise((resolve, reject) =>
+        middleware(nodeRequest(token), response, (error) => (error ? reject(error) : resolve())),
+      ),
+  };
+}
+
+/** CPU µs per call, user + system, all threads. */
+async function timeRun(call) {
+  const start = process.cpuUsage();
+  for (let i = 0; i < calls; i++) await call();
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / calls;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const rows = [];
+for (const alg of Object.keys(ALGS)) {
+  const contenders = paths(alg);
+  const names = Object.keys(contenders);
+  for (const name of names) {
+    await contenders[name](); // the first call imports or fetches the key; every path must succeed
+    await timeRun(contenders[name]); // warm-up
+  }
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = names.map((_, i) => names[(i + round) % names.length]);
+    for (const name of order) samples[name].push(await timeRun(contenders[name]));
+  }
+  const bare = median(samples.jwtVerify);
+  for (const name of names) {
+    const us = median(samples[name]);
+    // The overhead per round (path minus jwtVerify in the same round), then its median: steadier than a difference of medians.
+    const overhead = median(samples[name].map((v, i) => v - samples.jwtVerify[i]));
+    rows.push({
+      alg,
+      path: name,
+      'CPU µs/call (median)': Number(us.toFixed(2)),
+      'overhead µs': name === 'jwtVerify' ? 0 : Number(overhead.toFixed(2)),
+      'ratio to jwtVerify': Number((us / bare).toFixed(3)),
+    });
+  }
+}
+jwksServer.close();
+
+console.log(
+  `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${rounds} rounds × ${calls} calls`,
+);
+console.table(rows);
+
+mkdirSync(`${here}results`, { recursive: true });
+const latest = `${here}results/latest.json`;
+let existing = {};
+try {
+  existing = JSON.parse(readFileSync(latest, 'utf8'));
+} catch {
+  existing = {};
+}
+writeFileSync(
+  latest,
+  `${JSON.stringify({ ...existing, guardOverhead: { date: new Date().toISOString(), rounds, calls, rows } }, null, 2)}\n`,
+);
