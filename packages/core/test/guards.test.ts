@@ -585,6 +585,8 @@ describe('fromNodeRequest on a real node:http request', () => {
 
   beforeAll(async () => {
     server = createServer((req, res) => {
+      // An application that copies a token from a cookie into the header its guard reads.
+      if (req.url === '/copied') req.headers.authorization = 'Bearer good';
       const auth = fromNodeRequest(req, { body: { access_token: 'good' } });
       guard(auth)
         .then(
@@ -637,7 +639,7 @@ describe('fromNodeRequest on a real node:http request', () => {
     });
   });
 
-  it('two Authorization lines are seen through headersDistinct → 400 invalid_request', async () => {
+  it('two Authorization lines are seen in rawHeaders, whatever their case → 400 invalid_request', async () => {
     const result = await raw(['GET /r HTTP/1.1', 'Authorization: Bearer good', 'authorization: Bearer other']);
     // Node's req.headers keeps only the first line, so a reader of req.headers would have authenticated.
     expect(result.nodeHeader).toBe('Bearer good');
@@ -647,6 +649,10 @@ describe('fromNodeRequest on a real node:http request', () => {
     expect(await raw(['GET /r HTTP/1.1', 'Authorization: Bearer good', 'Authorization: Bearer good'])).toMatchObject({
       code: 'invalid_request',
     });
+  });
+
+  it('a value the application put in req.headers, with no such line received, is the one line', async () => {
+    expect(await raw(['GET /copied HTTP/1.1'])).toMatchObject({ ok: true, lines: ['Bearer good'] });
   });
 
   it('no Authorization → credentials_required', async () => {
@@ -674,6 +680,47 @@ describe('fromNodeRequest on a real node:http request', () => {
       ok: false,
       preflight: false,
       code: 'credentials_required',
+    });
+  });
+});
+
+describe('fromNodeRequest on request look-alikes', () => {
+  const lines = (req: Parameters<typeof fromNodeRequest>[0]) => {
+    const view = fromNodeRequest(req);
+    return { authorization: view.authorization, dpop: view.dpop };
+  };
+
+  it('rawHeaders gives every line of Authorization and DPoP, matched by name whatever its case', () => {
+    expect(
+      lines({
+        headers: { authorization: 'Bearer a', dpop: 'p1, p2' },
+        rawHeaders: ['AUTHORIZATION', 'Bearer a', 'Authorizations', 'x', 'dpop', 'p1', 'DPoP', 'p2', 'authorization'],
+        headersDistinct: { authorization: ['ignored'], dpop: ['ignored'] },
+      }),
+    ).toEqual({ authorization: ['Bearer a'], dpop: ['p1', 'p2'] });
+  });
+
+  it('without rawHeaders, headersDistinct gives the lines', () => {
+    expect(
+      lines({ headers: { authorization: 'Bearer a' }, headersDistinct: { authorization: ['Bearer a', 'Bearer b'] } }),
+    ).toEqual({ authorization: ['Bearer a', 'Bearer b'], dpop: undefined });
+  });
+
+  it('with neither, or when neither has the field, the one value in headers is one line', () => {
+    expect(lines({ headers: { authorization: 'Bearer a', dpop: 'p' } })).toEqual({
+      authorization: ['Bearer a'],
+      dpop: ['p'],
+    });
+    expect(lines({ headers: { authorization: 'Bearer a' }, rawHeaders: ['Host', 'x'], headersDistinct: {} })).toEqual({
+      authorization: ['Bearer a'],
+      dpop: undefined,
+    });
+  });
+
+  it('no Authorization in headers means none, whatever rawHeaders holds', () => {
+    expect(lines({ headers: {}, rawHeaders: ['Authorization', 'Bearer a'] })).toEqual({
+      authorization: undefined,
+      dpop: undefined,
     });
   });
 });

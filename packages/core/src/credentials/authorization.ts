@@ -1,7 +1,7 @@
 /**
  * Reads the `Authorization` request header (RFC 9110 §11.6.2) from all of its
  * field lines. Node keeps only the first duplicate in `req.headers`, so callers
- * pass `req.headersDistinct.authorization`.
+ * pass every line (`fromNodeRequest` reads them from `req.rawHeaders`).
  */
 import { invalidRequest } from '../errors.js';
 import { isToken } from '../header-values.js';

@@ -20,9 +20,9 @@ export interface NodeRequestLike {
     readonly host?: string | undefined;
     readonly dpop?: string | string[] | undefined;
   };
-  /** Name, value, name, value…: what look-alikes without `headersDistinct` (Fastify's `inject()`) still offer. */
+  /** Name, value, name, value…, as received: every field line, which `headers` does not keep. */
   readonly rawHeaders?: readonly string[] | undefined;
-  /** Every field line of each header: Node keeps only the first `Authorization` in `headers`, and joins `DPoP` lines. */
+  /** Every field line of each header, read when there is no `rawHeaders`. */
   readonly headersDistinct?: { readonly authorization?: string[] | undefined; readonly dpop?: string[] | undefined };
   /** A TLS socket has `encrypted: true`. */
   readonly socket?: object | undefined;
@@ -40,27 +40,30 @@ export interface NodeRequestOptions {
 }
 
 /**
- * Every field line of `name` (lower case). Node's `headersDistinct` has them;
- * a request look-alike without it (light-my-request, behind Fastify's
- * `inject()`) still has `rawHeaders`, and failing both, the one value in
- * `headers` is one line.
+ * Every field line of `name` (lower case), from `rawHeaders`: Node keeps only
+ * the first `Authorization` in `headers` and joins `DPoP` lines. Scanning
+ * `rawHeaders` costs a fifth of reading `headersDistinct`, which Node builds
+ * for every header of the request on first read; a look-alike with neither
+ * (a test double) gives the one value in `headers` as one line. A value set in
+ * `headers` by the application (a token copied from a cookie) is that line too.
  */
 function fieldLines(req: NodeRequestLike, name: 'authorization' | 'dpop', value: string | string[]): string[] {
-  const distinct = req.headersDistinct?.[name];
-  if (distinct !== undefined) return distinct;
   const raw = req.rawHeaders;
   if (raw !== undefined) {
     const lines: string[] = [];
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      if ((raw[i] as string).toLowerCase() === name) lines.push(raw[i + 1] as string);
+      const field = raw[i] as string;
+      if (field.length === name.length && field.toLowerCase() === name) lines.push(raw[i + 1] as string);
     }
     if (lines.length > 0) return lines;
   }
+  const distinct = req.headersDistinct?.[name];
+  if (distinct !== undefined) return distinct;
   return Array.isArray(value) ? value : [value];
 }
 
 function distinctAuthorization(req: NodeRequestLike): string[] | undefined {
-  // Node keeps the first line in req.headers: none there means none at all, and spares building headersDistinct.
+  // Node keeps the first line in req.headers: none there means none at all, and spares the scan.
   const first = req.headers.authorization;
   return first === undefined ? undefined : fieldLines(req, 'authorization', first);
 }
@@ -81,7 +84,6 @@ export function fromNodeRequest(req: NodeRequestLike, options: NodeRequestOption
     contentType: req.headers['content-type'],
     body: options.body,
     preflight: method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined,
-    // headersDistinct is built on first read: only when a DPoP field is present.
     dpop: req.headers.dpop === undefined ? undefined : fieldLines(req, 'dpop', req.headers.dpop),
     get origin() {
       const origin = options.origin;
