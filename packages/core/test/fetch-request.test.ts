@@ -35,7 +35,8 @@ describe('fromFetchRequest', () => {
         'OPTIONS',
       ),
     );
-    expect(read).toEqual({
+    // origin is a getter on the view's prototype (parsed on first read), so it is read by name.
+    expect({ ...read, origin: read.origin }).toEqual({
       method: 'OPTIONS',
       url: '/a/b?x=1&y=2',
       authorization: undefined,

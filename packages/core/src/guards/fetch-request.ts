@@ -25,22 +25,44 @@ export function requestTarget(url: string): string {
   return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
-export function fromFetchRequest(request: FetchRequestLike, options: { readonly origin?: string } = {}): AuthRequest {
-  const { method, headers } = request;
-  const authorization = headers.get('authorization');
-  const dpop = headers.get('dpop');
-  return {
-    method,
-    url: requestTarget(request.url),
-    authorization: authorization === null ? undefined : splitCombinedAuthorization(authorization),
-    contentType: headers.get('content-type') ?? undefined,
-    // A Fetch body is a stream that only the application may consume: the form-body method is not read.
-    body: undefined,
-    preflight: method === 'OPTIONS' && headers.has('access-control-request-method'),
+/**
+ * The request view of a Fetch `Request`. A class, so that `origin`, read only
+ * by DPoP guards, is parsed from the URL on first read, not on every request.
+ */
+class FetchAuthRequest implements AuthRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly authorization: readonly string[] | undefined;
+  readonly contentType: string | undefined;
+  // A Fetch body is a stream that only the application may consume: the form-body method is not read.
+  readonly body: undefined = undefined;
+  readonly preflight: boolean;
+  readonly dpop: readonly string[] | undefined;
+  readonly #url: string;
+  readonly #origin: string | undefined;
+
+  constructor(request: FetchRequestLike, origin: string | undefined) {
+    const { method, headers } = request;
+    const authorization = headers.get('authorization');
+    const dpop = headers.get('dpop');
+    this.method = method;
+    this.url = requestTarget(request.url);
+    this.authorization = authorization === null ? undefined : splitCombinedAuthorization(authorization);
+    this.contentType = headers.get('content-type') ?? undefined;
+    this.preflight = method === 'OPTIONS' && headers.has('access-control-request-method');
     // Fetch joins field lines with ", ", which no single compact JWT contains: the proof check refuses it.
-    dpop: dpop === null ? undefined : [dpop],
-    origin: options.origin ?? originOf(request.url),
-  };
+    this.dpop = dpop === null ? undefined : [dpop];
+    this.#url = request.url;
+    this.#origin = origin;
+  }
+
+  get origin(): string | undefined {
+    return this.#origin ?? originOf(this.#url);
+  }
+}
+
+export function fromFetchRequest(request: FetchRequestLike, options: { readonly origin?: string } = {}): AuthRequest {
+  return new FetchAuthRequest(request, options.origin);
 }
 
 /** `scheme://host[:port]` of the Request URL, which is what the runtime received. */
