@@ -55,6 +55,15 @@ app.get('/svc', service, (req, res) => {
   res.end();
 });
 
+// A verify that answers with an AuthError (a revoked token): the error is never part of the principal's type.
+const revocable = expressAuth.bearerAuth({
+  verify: async (token) => (token === 'revoked' ? expressAuth.invalidToken() : { client: 'billing' }),
+});
+app.get('/rev', revocable, (req, res) => {
+  expectTypeOf(revocable.auth(req).principal).toEqualTypeOf<{ client: string }>();
+  res.end();
+});
+
 // The untyped accessor: possibly absent, principal unknown.
 app.get('/any', (req, res) => {
   expectTypeOf(expressAuth.authOf(req)).toEqualTypeOf<expressAuth.AuthInfo | undefined>();

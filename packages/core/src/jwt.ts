@@ -6,7 +6,7 @@
  * are `auth_unavailable` (503), never `invalid_token`.
  */
 import { type JWTHeaderParameters, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import { type AuthError, authUnavailable, invalidToken } from './errors.js';
+import { AuthError, authUnavailable, invalidToken } from './errors.js';
 import { fromJoseCode, TOKEN_SIDE_KEY_ERRORS } from './jose-errors.js';
 import { createKeySource, isKeySource, type KeySource, type KeySourceOptions } from './key-source.js';
 import { ASYMMETRIC_ALGORITHMS } from './key-source-fetch.js';
@@ -55,6 +55,7 @@ export interface VerifiedJwt {
   readonly protectedHeader: JWTHeaderParameters;
 }
 
+/** Resolves to the verified token; rejects with the AuthError it fails with. */
 export type JwtVerifier = (token: string) => Promise<VerifiedJwt>;
 
 /** Marks an error thrown while fetching keys, so it is not mistaken for a token defect. */
@@ -116,6 +117,23 @@ function resolveKey(options: JwtVerifierOptions, algorithms: readonly string[]):
 
 /** Builds a verifier once; options are validated here, with errors that name the bad option. */
 export function createJwtVerifier(options: JwtVerifierOptions, { allowBound = false } = {}): JwtVerifier {
+  const verify = createJwtVerification(options, { allowBound });
+  return async (token) => {
+    const result = await verify(token);
+    if (AuthError.is(result)) throw result;
+    return result;
+  };
+}
+
+/**
+ * The verifier the JWT guard uses: it resolves to the AuthError a token fails
+ * with instead of rejecting, so that a bad token costs no second throw and no
+ * rejected promise on its way to the response (the guard contract, guards/credentials-guards.ts).
+ */
+export function createJwtVerification(
+  options: JwtVerifierOptions,
+  { allowBound = false } = {},
+): (token: string) => Promise<VerifiedJwt | AuthError> {
   if (typeof options !== 'object' || options === null) fail('JWT options must be an object');
   const issuer = stringList(options.issuer, 'issuer');
   const audience = stringList(options.audience, 'audience');
@@ -140,20 +158,20 @@ export function createJwtVerifier(options: JwtVerifierOptions, { allowBound = fa
     try {
       result = await jwtVerify(token, key, verifyOptions);
     } catch (error) {
-      throw toAuthError(error, retryAfter);
+      return toAuthError(error, retryAfter);
     }
     const { payload, protectedHeader } = result;
     if (acceptedTypes !== undefined) {
       const type = protectedHeader.typ;
       if (typeof type !== 'string' || !acceptedTypes.includes(mediaType(type))) {
-        throw invalidToken({ detail: 'The token is not an access token of an accepted type' });
+        return invalidToken({ detail: 'The token is not an access token of an accepted type' });
       }
     }
     const cnf = payload.cnf as { jkt?: unknown } | undefined;
     // allowBound: a DPoP-accepting guard checks the binding itself (dpop/policy.ts).
     if (!allowBound && cnf !== undefined && typeof cnf === 'object' && cnf !== null && 'jkt' in cnf) {
       // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is rejected.
-      throw invalidToken({ detail: 'The access token is bound to a key and cannot be used as a bearer token' });
+      return invalidToken({ detail: 'The access token is bound to a key and cannot be used as a bearer token' });
     }
     return result;
   };

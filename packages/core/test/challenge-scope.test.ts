@@ -37,22 +37,19 @@ const request = (authorization?: string): AuthRequest => ({
   preflight: false,
 });
 
-/** What a client receives for whatever `guard` throws on `req`: status, every challenge line, body. */
+/** What a client receives for the failure `guard` resolves to on `req`: status, every challenge line, body. */
 async function answer(guard: Guard<unknown>, req: AuthRequest, options: RenderOptions = {}) {
   const render = createRenderer({ resourceMetadata: METADATA, ...options, onError: () => {} });
-  try {
-    await guard(req);
-  } catch (error) {
-    const response = render(error, { method: req.method, url: req.url });
-    if (response === undefined) throw error;
-    const lines = response.headers['www-authenticate'];
-    return {
-      status: response.status,
-      challenges: typeof lines === 'string' ? [lines] : [...(lines ?? [])],
-      body: JSON.parse(response.body) as Record<string, unknown>,
-    };
-  }
-  throw new Error('expected the guard to refuse the request');
+  const failure = await guard(req);
+  if (!AuthError.is(failure)) throw new Error('expected the guard to refuse the request');
+  const response = render(failure, { method: req.method, url: req.url });
+  if (response === undefined) throw new Error('the renderer did not answer an AuthError');
+  const lines = response.headers['www-authenticate'];
+  return {
+    status: response.status,
+    challenges: typeof lines === 'string' ? [lines] : [...(lines ?? [])],
+    body: JSON.parse(response.body) as Record<string, unknown>,
+  };
 }
 
 /** The oauth4webapi v3 parser (an independent oracle), reached through protectedResourceRequest. */
@@ -202,10 +199,8 @@ describe('insufficient_scope (rule 41) with a challengeScope', () => {
   it('by default names exactly the required scopes', async () => {
     const check = createScopeCheck(['orders:write']);
     const auth = { scheme: 'Bearer' as const, principal: {}, scopes: ['orders:read'] };
-    const error = await check(auth, request()).then(
-      () => undefined,
-      (thrown: unknown) => thrown as AuthError,
-    );
+    const error = await check(auth, request());
+    expect(AuthError.is(error)).toBe(true);
     expect(error && lines(error)).toEqual([
       `Bearer realm="api", error="insufficient_scope", scope="orders:write", resource_metadata="${METADATA}"`,
     ]);

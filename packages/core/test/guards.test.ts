@@ -40,18 +40,15 @@ const request = (over: Partial<AuthRequest> = {}): AuthRequest => ({
 const withAuth = (...lines: string[]) => request({ authorization: lines });
 const preflight = request({ method: 'OPTIONS', preflight: true });
 
-async function rejection(promise: Promise<unknown>): Promise<AuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(AuthError.is(error), `expected an AuthError, got ${String(error)}`).toBe(true);
-    return error as AuthError;
-  }
-  throw new Error('expected a rejection, got a result');
+/** The AuthError a guard or check resolves to: failures are resolved, never thrown (a rejection fails the test). */
+async function failure(promise: Promise<unknown>): Promise<AuthError> {
+  const result = await promise;
+  expect(AuthError.is(result), `expected an AuthError, got ${String(result)}`).toBe(true);
+  return result as AuthError;
 }
 
 async function expectCode(promise: Promise<unknown>, code: string, status: number): Promise<AuthError> {
-  const error = await rejection(promise);
+  const error = await failure(promise);
   expect(error.code).toBe(code);
   expect(error.status).toBe(status);
   return error;
@@ -144,7 +141,7 @@ describe('createBasicGuard', () => {
 
   it('an AuthError thrown by verify passes through', async () => {
     const denied = invalidCredentials({ detail: 'The account is locked' });
-    const thrown = await rejection(
+    const thrown = await failure(
       createBasicGuard({
         verify: () => {
           throw denied;
@@ -185,7 +182,7 @@ describe('createBasicGuard', () => {
       ],
     ];
     for (const [promise, code] of cases) {
-      const error = await rejection(promise);
+      const error = await failure(promise);
       expect(error.code).toBe(code);
       expect(error.realm, code).toBe('admin area');
     }
@@ -266,7 +263,7 @@ describe('createBearerGuard', () => {
   it('the realm option appears on thrown errors', async () => {
     const g = createBearerGuard({ realm: 'orders', verify });
     for (const req of [request(), withAuth('Bearer bad'), withAuth('Bearer'), withAuth('Bearer a', 'Bearer b')]) {
-      expect((await rejection(g(req))).realm).toBe('orders');
+      expect((await failure(g(req))).realm).toBe('orders');
     }
   });
 
@@ -503,11 +500,11 @@ describe('createStepUpCheck (RFC 9470)', () => {
   it('both: acr is checked first, then auth_time', async () => {
     const check = createStepUpCheck({ acrValues: ['gold', 'silver'], maxAge: 60 }, clock);
     const old = NOW / 1000 - 3600;
-    const acr = await rejection(check(tokenAuth({ acr: 'bronze', auth_time: old }), request()));
+    const acr = await failure(check(tokenAuth({ acr: 'bronze', auth_time: old }), request()));
     expect(acr.detail).toBe('A different authentication level is required');
     expect(acr.acrValues).toEqual(['gold', 'silver']);
     expect(acr.maxAge).toBe(60);
-    const age = await rejection(check(tokenAuth({ acr: 'silver', auth_time: old }), request()));
+    const age = await failure(check(tokenAuth({ acr: 'silver', auth_time: old }), request()));
     expect(age.detail).toBe('More recent authentication is required');
     await expect(check(tokenAuth({ acr: 'gold', auth_time: NOW / 1000 }), request())).resolves.toBeUndefined();
   });
@@ -589,9 +586,10 @@ describe('fromNodeRequest on a real node:http request', () => {
       if (req.url === '/copied') req.headers.authorization = 'Bearer good';
       const auth = fromNodeRequest(req, { body: { access_token: 'good' } });
       guard(auth)
-        .then(
-          (info) => ({ ok: true, scopes: info?.scopes ?? null }),
-          (error: AuthError) => ({ ok: false, code: error.code, status: error.status }),
+        .then((info) =>
+          AuthError.is(info)
+            ? { ok: false, code: info.code, status: info.status }
+            : { ok: true, scopes: info?.scopes ?? null },
         )
         .then((result) => {
           const body = JSON.stringify({

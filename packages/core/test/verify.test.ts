@@ -2,8 +2,9 @@
  * One meaning for what a `verify` callback returns, whatever the scheme:
  * an object is the principal; `true` is the scheme's own principal (`{ user }`
  * for Basic, `{}` for Bearer, never the token); `false`, `null` and
- * `undefined` are wrong credentials (401); a throw, a rejection or any other
- * value is the check failing (503), never a 401 and never a principal.
+ * `undefined` are wrong credentials (401); an AuthError, thrown or returned,
+ * is the answer; a throw, a rejection or any other value (another Error
+ * included) is the check failing (503), never a 401 and never a principal.
  */
 import {
   AuthError,
@@ -43,14 +44,11 @@ const schemes = [
   },
 ] as const;
 
+/** What the guard resolves to: a failure is an AuthError it resolves to (a guard rejects only on a bug). */
 async function outcome(guard: Guard<unknown>, req: AuthRequest) {
-  try {
-    const info = await guard(req);
-    return { principal: info?.principal };
-  } catch (error) {
-    if (!AuthError.is(error)) throw error;
-    return { code: error.code, status: error.status, cause: error.cause };
-  }
+  const result = await guard(req);
+  if (AuthError.is(result)) return { code: result.code, status: result.status, cause: result.cause };
+  return { principal: result?.principal };
 }
 
 describe.each(schemes)('$scheme verify', ({ guard, request: req, ownPrincipal, wrong }) => {
@@ -136,5 +134,24 @@ describe.each(schemes)('$scheme verify', ({ guard, request: req, ownPrincipal, w
       req,
     );
     expect(result).toMatchObject({ code: 'forbidden', status: 403 });
+  });
+
+  it('an AuthError returned by verify is the answer too, never a principal', async () => {
+    for (const verify of [() => forbidden({ detail: 'Suspended account' }), async () => forbidden()]) {
+      expect(await outcome(guard(verify), req)).toMatchObject({ code: 'forbidden', status: 403 });
+    }
+  });
+
+  it('another Error returned by verify is the check failing: 503, never a principal', async () => {
+    for (const returned of [new Error('lookup failed'), new TypeError('bad row')]) {
+      const result = await outcome(
+        guard(() => returned),
+        req,
+      );
+      expect(result).toMatchObject({ code: 'auth_unavailable', status: 503 });
+      expect(String((result.cause as Error).message)).toBe(
+        'auth-errors: verify returned an Error; return a principal object, true or false',
+      );
+    }
   });
 });

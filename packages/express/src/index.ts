@@ -59,6 +59,7 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
   core.createGuardKit<RequestHandler, Request>({
     fromGuard: (guard) => (req, res, next) => {
       guard(authRequest(req)).then((auth) => {
+        if (core.AuthError.is(auth)) return next(auth);
         if (auth !== undefined) {
           core.storeAuth(req, auth, guard);
           for (const [name, value] of core.successHeaders(auth)) res.setHeader(name, value);
@@ -67,7 +68,7 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
       }, next);
     },
     fromCheck: (check) => (req, _res, next) => {
-      check(core.storedAuth(req), authRequest(req)).then(() => next(), next);
+      check(core.storedAuth(req), authRequest(req)).then(next, next);
     },
     fromResponder: (respond) => (req, res, next) => {
       const response = respond(core.renderFacts(req, req.originalUrl));

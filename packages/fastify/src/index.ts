@@ -109,14 +109,19 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
     fromGuard: (guard) => (request, reply) =>
       guard(authRequest(request)).then(
         (auth) => {
-          if (auth === undefined) return;
+          if (auth === undefined) return undefined;
+          if (core.AuthError.is(auth)) return answer(request, reply)(auth);
           core.storeAuth(request, auth, guard);
           for (const [name, value] of core.successHeaders(auth)) reply.header(name, value);
+          return undefined;
         },
         answer(request, reply),
       ),
     fromCheck: (check) => (request, reply) =>
-      check(core.storedAuth(request), authRequest(request)).then(undefined, answer(request, reply)),
+      check(core.storedAuth(request), authRequest(request)).then(
+        (failure) => (failure === undefined ? undefined : answer(request, reply)(failure)),
+        answer(request, reply),
+      ),
     fromResponder: (respond) => async (request, reply) => {
       const response = respond(facts(request));
       if (response !== undefined) return write(reply, response);

@@ -102,18 +102,21 @@ export function authErrors(options?: AuthErrorsOptions): FetchAuth {
     if (response === undefined) throw thrown;
     return response;
   };
+  /** A step resolves to the AuthError the request fails with, or to nothing when it may go on. */
   const gate =
-    (step: (request: Request) => Promise<void>): Gate =>
+    (step: (request: Request) => Promise<core.AuthError | undefined>): Gate =>
     (request) =>
       step(request).then(
-        () => undefined,
+        (failure) => (failure === undefined ? undefined : answer(failure, request)),
         (thrown) => answer(thrown, request),
       );
   const kit = core.createGuardKit<Gate, Request>({
     fromGuard: (guard) =>
       gate(async (request) => {
         const auth = await guard(core.fromFetchRequest(request));
+        if (core.AuthError.is(auth)) return auth;
         if (auth !== undefined) core.storeAuth(authTarget(request), auth, guard);
+        return undefined;
       }),
     fromCheck: (check) =>
       gate((request) => check(core.storedAuth(authTarget(request)), core.fromFetchRequest(request))),

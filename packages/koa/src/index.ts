@@ -54,6 +54,8 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
   core.createGuardKit<Middleware, AuthContext>({
     fromGuard: (guard) => async (ctx, next) => {
       const auth = await guard(authRequest(ctx));
+      // Thrown to authErrors(), registered before the routes.
+      if (core.AuthError.is(auth)) throw auth;
       if (auth !== undefined) {
         core.storeAuth(ctx.state, auth, guard);
         for (const [name, value] of core.successHeaders(auth)) ctx.set(name, value);
@@ -61,7 +63,8 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
       await next();
     },
     fromCheck: (check) => async (ctx, next) => {
-      await check(core.storedAuth(ctx.state), authRequest(ctx));
+      const failure = await check(core.storedAuth(ctx.state), authRequest(ctx));
+      if (failure !== undefined) throw failure;
       await next();
     },
     fromResponder: (respond) => async (ctx, next) => {

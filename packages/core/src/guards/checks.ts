@@ -5,6 +5,7 @@
  * each is 401 credentials_required: authentication comes first.
  */
 import {
+  AuthError,
   assertStepUp,
   credentialsRequired,
   forbidden,
@@ -17,24 +18,24 @@ import { readProperty } from '../safe-read.js';
 import { type AuthInfo, challengeContext } from './auth-info.js';
 import type { AuthRequest } from './request.js';
 
-/** Resolves when the request may go on; rejects with an AuthError otherwise. */
-export type Check = (auth: AuthInfo | undefined, request: AuthRequest) => Promise<void>;
+/**
+ * Resolves to `undefined` when the request may go on, or to the AuthError it
+ * fails with (resolved, not thrown, as a guard's: see `Guard`). It rejects
+ * only with what a policy throws that is not an auth failure.
+ */
+export type Check = (auth: AuthInfo | undefined, request: AuthRequest) => Promise<AuthError | undefined>;
 
-function authenticated(auth: AuthInfo | undefined): AuthInfo {
-  if (auth === undefined || auth === null) throw credentialsRequired();
-  return auth;
-}
+const unauthenticated = (auth: AuthInfo | undefined): auth is undefined => auth === undefined || auth === null;
 
 /** Every one of `scopes` must be granted. */
 export function createScopeCheck(scopes: readonly string[]): Check {
   const required = [...scopes];
   insufficientScope(required); // validates now: a bad scope is a TypeError at creation
   return async (auth, request) => {
-    if (request.preflight) return;
-    const granted = authenticated(auth).scopes;
-    if (!required.every((s) => granted.includes(s))) {
-      throw insufficientScope(required, challengeContext(auth));
-    }
+    if (request.preflight) return undefined;
+    if (unauthenticated(auth)) return credentialsRequired();
+    const granted = auth.scopes;
+    return required.every((s) => granted.includes(s)) ? undefined : insufficientScope(required, challengeContext(auth));
   };
 }
 
@@ -50,8 +51,14 @@ export type Policy<Principal = unknown> = (
 export function createPolicyCheck<Principal = unknown>(policy: Policy<Principal>): Check {
   if (typeof policy !== 'function') fail('requireAuth needs a predicate function');
   return async (auth, request) => {
-    if (request.preflight) return;
-    if ((await policy(authenticated(auth) as AuthInfo<Principal>, request)) !== true) throw forbidden();
+    if (request.preflight) return undefined;
+    if (unauthenticated(auth)) return credentialsRequired();
+    try {
+      return (await policy(auth as AuthInfo<Principal>, request)) === true ? undefined : forbidden();
+    } catch (error) {
+      if (AuthError.is(error)) return error;
+      throw error;
+    }
   };
 }
 
@@ -60,14 +67,15 @@ export function createStepUpCheck(requirement: StepUpRequirement, now: () => num
   assertStepUp(requirement);
   const { acrValues, maxAge } = requirement;
   return async (auth, request) => {
-    if (request.preflight) return;
-    const info = authenticated(auth);
+    if (request.preflight) return undefined;
+    if (unauthenticated(auth)) return credentialsRequired();
+    const info = auth;
     // A DPoP caller is answered in DPoP; others as before, in Bearer.
     const context = info.scheme === 'DPoP' ? challengeContext(info) : {};
     const claims = info.claims ?? info.principal;
     const acr = readProperty(claims, 'acr');
     if (acrValues !== undefined && (typeof acr !== 'string' || !acrValues.includes(acr))) {
-      throw insufficientUserAuthentication(requirement, {
+      return insufficientUserAuthentication(requirement, {
         ...context,
         detail: 'A different authentication level is required',
       });
@@ -76,11 +84,12 @@ export function createStepUpCheck(requirement: StepUpRequirement, now: () => num
       const authTime = readProperty(claims, 'auth_time');
       const age = now() / 1000 - (typeof authTime === 'number' ? authTime : Number.NEGATIVE_INFINITY);
       if (!(age <= maxAge)) {
-        throw insufficientUserAuthentication(requirement, {
+        return insufficientUserAuthentication(requirement, {
           ...context,
           detail: 'More recent authentication is required',
         });
       }
     }
+    return undefined;
   };
 }

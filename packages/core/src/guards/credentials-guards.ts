@@ -1,7 +1,7 @@
 /**
- * Guards that turn a request's credentials into an AuthInfo or throw the
- * right AuthError: Basic with a `verify` callback, Bearer with a `verify`
- * callback (opaque tokens), and Bearer JWT verified with jose.
+ * Guards that turn a request's credentials into an AuthInfo or the right
+ * AuthError: Basic with a `verify` callback, Bearer with a `verify` callback
+ * (opaque tokens), and Bearer JWT verified with jose.
  */
 
 import type { JWTPayload } from 'jose';
@@ -19,13 +19,19 @@ import {
   invalidRequest,
   invalidToken,
 } from '../errors.js';
-import { createJwtVerifier, type JwtVerifierOptions } from '../jwt.js';
+import { createJwtVerification, type JwtVerifierOptions } from '../jwt.js';
 import { fail, validateFunction } from '../options.js';
 import { type AuthInfo, scopesOf, withDpopChallenge } from './auth-info.js';
 import type { AuthRequest } from './request.js';
 
-/** Resolves to the AuthInfo, or `undefined` for a CORS preflight, which is never challenged. */
-export type Guard<Principal = unknown> = (request: AuthRequest) => Promise<AuthInfo<Principal> | undefined>;
+/**
+ * Resolves to the AuthInfo; to the AuthError the request fails with; or to
+ * `undefined` for a CORS preflight, which is never challenged. Failures are
+ * resolved, not thrown: a throw costs V8 a stack walk and a rejected promise
+ * costs the runtime's rejection tracking, on the paths clients hit most (no
+ * credentials, a bad token). It rejects only with what is not an auth failure.
+ */
+export type Guard<Principal = unknown> = (request: AuthRequest) => Promise<AuthInfo<Principal> | AuthError | undefined>;
 
 /**
  * What a `verify` callback returns, with one meaning for every scheme:
@@ -34,17 +40,20 @@ export type Guard<Principal = unknown> = (request: AuthRequest) => Promise<AuthI
  *   `{ user }` for Basic; `{}` for Bearer, whose opaque token names nobody
  *   (the token itself is never copied into the principal, where it could be logged);
  * - `false`, `null` or `undefined`: the credentials are wrong (401);
- * - a throw, a rejection, or any other value (a string, a number): the check
- *   itself failed, so the answer is 503 `auth_unavailable`, never a 401.
+ * - an AuthError, thrown or returned: the request fails with it;
+ * - a throw, a rejection, or any other value (a string, a number, another
+ *   Error): the check itself failed, so the answer is 503 `auth_unavailable`,
+ *   never a 401, and never an authenticated request.
  */
 export type Verdict<Principal extends object = object> = Principal | boolean | null | undefined;
 
 /**
  * The principal a guard puts on the request for what `verify` returns (`V`):
- * its objects, plus the scheme's own principal `Own` when it may return `true`.
+ * its objects but an AuthError (a failure), plus the scheme's own principal
+ * `Own` when it may return `true`.
  */
 export type PrincipalOf<V, Own extends object> =
-  | Exclude<V, boolean | null | undefined>
+  | Exclude<V, boolean | null | undefined | AuthError>
   | (true extends V ? Own : never);
 
 /** `V` is what `verify` resolves to; the principal's type is inferred from it. */
@@ -109,30 +118,36 @@ function validateMethods(methods: unknown): BearerGuardOptions['methods'] {
 }
 
 /**
- * Runs a verify callback and reads its `Verdict`: the principal, or
- * `undefined` when the credentials are wrong. AuthErrors it throws pass as
- * they are; anything else thrown, or returned outside `Verdict`, is the check
- * failing (503).
+ * Runs a verify callback and reads its `Verdict`: the principal, `undefined`
+ * when the credentials are wrong, or the AuthError to fail with. An AuthError
+ * it throws or returns is that failure; anything else thrown, or returned
+ * outside `Verdict`, is the check failing (503).
  */
 async function runVerify<P extends object>(
   check: () => Verdict | Promise<Verdict>,
   ownPrincipal: () => P,
   context: AuthErrorOptions,
-): Promise<P | undefined> {
+): Promise<P | AuthError | undefined> {
   let result: unknown;
   try {
     result = await check();
   } catch (error) {
-    if (AuthError.is(error)) throw error;
-    throw authUnavailable({ ...context, cause: error });
+    return AuthError.is(error) ? error : authUnavailable({ ...context, cause: error });
   }
   if (result === false || result === null || result === undefined) return undefined;
   if (result === true) return ownPrincipal();
-  if (typeof result === 'object' || typeof result === 'function') return result as P;
-  const cause = new TypeError(
-    `auth-errors: verify returned a ${typeof result}; return a principal object, true or false`,
-  );
-  throw authUnavailable({ ...context, cause });
+  if (AuthError.is(result)) return result;
+  // An Error is what a callback that meant to fail returns by mistake: never a principal.
+  if ((typeof result === 'object' && !(result instanceof Error)) || typeof result === 'function') return result as P;
+  const what = result instanceof Error ? 'an Error' : `a ${typeof result}`;
+  const cause = new TypeError(`auth-errors: verify returned ${what}; return a principal object, true or false`);
+  return authUnavailable({ ...context, cause });
+}
+
+/** What a guard's steps threw (the parsers throw on malformed input), as its failure in context; anything else is rethrown. */
+function failure(error: unknown, context: GuardContext): AuthError {
+  if (AuthError.is(error)) return inContext(error, context);
+  throw error;
 }
 
 interface GuardContext {
@@ -146,10 +161,9 @@ interface GuardContext {
  * An AuthError re-created with what the guard knows and it lacks (scheme,
  * realm, challenge scope), so the challenge names the right scheme and
  * protection space (a duplicate `Authorization` on a Basic route must not
- * advertise Bearer). Anything else is returned as is.
+ * advertise Bearer).
  */
-function inContext(error: unknown, context: GuardContext): unknown {
-  if (!AuthError.is(error)) return error;
+function inContext(error: AuthError, context: GuardContext): AuthError {
   const scheme = error.scheme ?? context.scheme;
   const realm = error.realm ?? context.realm;
   const challengeScope = error.challengeScope ?? context.challengeScope;
@@ -190,17 +204,18 @@ export function createBasicGuard<V extends Verdict>(
     if (request.preflight) return undefined;
     try {
       const credentials = readAuthorization(request.authorization);
-      if (credentials?.scheme !== 'basic') throw credentialsRequired(context);
+      if (credentials?.scheme !== 'basic') return credentialsRequired(context);
       const { user, password } = decodeBasic(credentials.value);
       const principal = await runVerify(
         () => verify(user, password, request),
         () => ({ user }) as Principal,
         context,
       );
-      if (principal === undefined) throw invalidCredentials(context);
+      if (principal === undefined) return invalidCredentials(context);
+      if (AuthError.is(principal)) return inContext(principal, context);
       return { scheme: 'Basic', principal, scopes: scopesOf(principal) };
     } catch (error) {
-      throw inContext(error, context);
+      return failure(error, context);
     }
   };
 }
@@ -225,14 +240,25 @@ function bearerSources(request: AuthRequest, methods: BearerGuardOptions['method
 export function createBearerGuard<V extends Verdict>(
   options: BearerGuardOptions<V>,
 ): Guard<PrincipalOf<V, Record<never, never>>> {
-  return bearerGuard<PrincipalOf<V, Record<never, never>>>(options, false);
-}
-
-/** The Bearer guard; `withClaims` also exposes the principal as `claims` (JWT guards: the principal is the payload). */
-function bearerGuard<Principal extends object>(options: BearerGuardOptions, withClaims: boolean): Guard<Principal> {
+  type Principal = PrincipalOf<V, Record<never, never>>;
   if (typeof options !== 'object' || options === null) fail('bearer guard options must be an object');
   const verify =
     validateFunction<BearerGuardOptions['verify']>(options.verify, 'verify') ?? fail('option "verify" is required');
+  const context = { scheme: 'Bearer' } as const;
+  const verifyToken: TokenVerifier<Principal> = (token, request) =>
+    runVerify(() => verify(token, request), noPrincipal<Principal>, context);
+  return bearerGuard<Principal>(options, verifyToken, false);
+}
+
+/** What a Bearer guard checks a token with: the principal, `undefined` for a wrong token, or the failure. */
+type TokenVerifier<Principal> = (token: string, request: AuthRequest) => Promise<Principal | AuthError | undefined>;
+
+/** The Bearer guard; `withClaims` also exposes the principal as `claims` (JWT guards: the principal is the payload). */
+function bearerGuard<Principal extends object>(
+  options: Omit<BearerGuardOptions, 'verify'>,
+  verifyToken: TokenVerifier<Principal>,
+  withClaims: boolean,
+): Guard<Principal> {
   const realm = validateRealm(options.realm);
   const methods = validateMethods(options.methods);
   const challengeScope = validateChallengeScope(options.challengeScope);
@@ -244,15 +270,16 @@ function bearerGuard<Principal extends object>(options: BearerGuardOptions, with
     try {
       const sources = bearerSources(request, methods);
       if (dpop !== undefined && sources.authorization?.scheme === 'dpop') {
-        return await dpopRequest<Principal>(request, sources, verify, dpop, context, withClaims);
+        return await dpopRequest<Principal>(request, sources, verifyToken, dpop, context, withClaims);
       }
       const token = findBearerToken(sources);
-      if (token === undefined || dpop?.required === true) throw credentialsRequired(context);
-      const principal = await runVerify(() => verify(token, request), noPrincipal<Principal>, context);
-      if (principal === undefined) throw invalidToken(context);
+      if (token === undefined || dpop?.required === true) return credentialsRequired(context);
+      const principal = await verifyToken(token, request);
+      if (principal === undefined) return invalidToken(context);
+      if (AuthError.is(principal)) return inContext(principal, context);
       if (boundKeyOf(principal) !== undefined) {
         // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is rejected (docs/conformance.md rule 52).
-        throw invalidToken({
+        return invalidToken({
           ...context,
           detail: 'The access token is bound to a key and cannot be used as a bearer token',
         });
@@ -265,7 +292,7 @@ function bearerGuard<Principal extends object>(options: BearerGuardOptions, with
         : { scheme: 'Bearer', principal, scopes, via };
       return withDpopChallenge(info, dpop?.challenge);
     } catch (error) {
-      throw inContext(error, context);
+      return failure(error, context);
     }
   };
 }
@@ -277,29 +304,35 @@ function bearerGuard<Principal extends object>(options: BearerGuardOptions, with
 async function dpopRequest<Principal extends object>(
   request: AuthRequest,
   sources: ReturnType<typeof bearerSources>,
-  verify: BearerGuardOptions['verify'],
+  verifyToken: TokenVerifier<Principal>,
   dpop: DpopPolicy,
   bearerContext: GuardContext,
   withClaims: boolean,
-): Promise<AuthInfo<Principal>> {
+): Promise<AuthInfo<Principal> | AuthError> {
   const context = { ...bearerContext, scheme: 'DPoP' } as const;
   try {
     if (sources.query?.length || sources.body?.length) {
-      throw invalidRequest({ ...context, detail: 'Multiple methods used to include access token' });
+      return invalidRequest({ ...context, detail: 'Multiple methods used to include access token' });
     }
     const token = sources.authorization?.value ?? '';
-    if (token === '') throw invalidRequest({ ...context, detail: 'The access token is missing' });
-    if (!isB64Token(token)) throw invalidToken({ ...context, detail: 'The access token is malformed' });
-    const principal = await runVerify(() => verify(token, request), noPrincipal<Principal>, context);
-    if (principal === undefined) throw invalidToken(context);
+    if (token === '') return invalidRequest({ ...context, detail: 'The access token is missing' });
+    if (!isB64Token(token)) return invalidToken({ ...context, detail: 'The access token is malformed' });
+    const principal = await verifyToken(token, request);
+    if (principal === undefined) return invalidToken(context);
+    if (AuthError.is(principal)) return inDpopContext(principal, context);
     const { jkt, nonce } = await dpop.check(request, token, principal);
     const scopes = scopesOf(principal);
     const info = { scheme: 'DPoP', principal, scopes, via: 'header', jkt, dpopNonce: nonce } as const;
     return withDpopChallenge(withClaims ? { ...info, claims: principal as JWTPayload } : info, dpop.challenge);
   } catch (error) {
-    // The token verifier speaks Bearer: a failure here concerns the DPoP scheme.
-    throw inContext(AuthError.is(error) && error.scheme === 'Bearer' ? asDpop(error) : error, context);
+    if (AuthError.is(error)) return inDpopContext(error, context);
+    throw error;
   }
+}
+
+/** The token verifier speaks Bearer: a failure here concerns the DPoP scheme. */
+function inDpopContext(error: AuthError, context: GuardContext): AuthError {
+  return inContext(error.scheme === 'Bearer' ? asDpop(error) : error, context);
 }
 
 function asDpop(error: AuthError): AuthError {
@@ -321,8 +354,11 @@ function noPrincipal<P>(): P {
 }
 
 export function createJwtGuard(options: JwtGuardOptions): Guard<JWTPayload> {
-  const verifyJwt = createJwtVerifier(options, { allowBound: options.dpop !== undefined });
-  const verify = async (token: string) => (await verifyJwt(token)).payload;
+  const verifyJwt = createJwtVerification(options, { allowBound: options.dpop !== undefined });
+  const verifyToken: TokenVerifier<JWTPayload> = async (token) => {
+    const result = await verifyJwt(token);
+    return AuthError.is(result) ? result : result.payload;
+  };
   const { realm, methods, challengeScope, dpop } = options;
-  return bearerGuard<JWTPayload>({ realm, methods, challengeScope, dpop, verify }, true);
+  return bearerGuard<JWTPayload>({ realm, methods, challengeScope, dpop }, verifyToken, true);
 }

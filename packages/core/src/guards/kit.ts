@@ -65,9 +65,13 @@ export interface GuardKit<H, R> {
 }
 
 export interface AdapterBindings<H, R> {
-  /** Middleware that runs `guard` and stores what it resolves to with `storeAuth(target, info, guard)`. */
+  /**
+   * Middleware that runs `guard`: an AuthInfo it resolves to is stored with
+   * `storeAuth(target, info, guard)`; an AuthError it resolves to is answered
+   * as the framework answers a thrown one (`AuthError.is` tells them apart).
+   */
   fromGuard(guard: Guard<unknown>): H;
-  /** Middleware that runs `check` against the stored AuthInfo. */
+  /** Middleware that runs `check` against the stored AuthInfo, and answers the AuthError it may resolve to. */
   fromCheck(check: Check): H;
   /** Middleware that writes what `respond` returns for a request, or passes it on when it returns nothing. */
   fromResponder(respond: (request: RequestFacts) => RenderedResponse | undefined): H;
