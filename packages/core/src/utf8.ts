@@ -1,11 +1,15 @@
 /** UTF-8 lengths without Buffer, so the core runs on every JavaScript runtime. */
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /**
  * The number of bytes `text` takes in UTF-8, for `Content-Length`: what
  * `TextEncoder` would produce (a lone surrogate becomes U+FFFD, 3 bytes),
  * counted without encoding.
  */
 export function utf8Length(text: string): number {
+  // Most bodies are ASCII: one native scan instead of a loop over char codes (about a third of the time).
+  if (ASCII.test(text)) return text.length;
   let length = text.length;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

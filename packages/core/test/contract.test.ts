@@ -19,6 +19,7 @@ import {
   invalidToken,
   type RenderedResponse,
 } from '@auth-errors/core/adapter';
+import fc from 'fast-check';
 import createError from 'http-errors';
 import { errors as joseErrors } from 'jose';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
@@ -228,6 +229,16 @@ describe('instance (rule 7)', () => {
     expect(response?.body).not.toContain('abc.def.ghi');
     expect(response?.body).not.toContain('access_token');
     expect(response?.headers['content-length']).toBe(String(Buffer.byteLength(response?.body ?? '')));
+  });
+
+  it('Content-Length is the UTF-8 length of the body, whatever the detail holds (ASCII, accents, emoji, lone surrogates)', () => {
+    const render = createRenderer({ onError: () => {} });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength: 1 }), (detail) => {
+        const response = render(invalidToken({ detail }), { method: 'GET', url: '/' });
+        expect(response?.headers['content-length']).toBe(String(Buffer.byteLength(response?.body ?? '')));
+      }),
+    );
   });
 
   it('comes after detail and before code, without the query', () => {
