@@ -29,6 +29,8 @@
 // does. Not part of CI.
 //
 //   BENCH_ROUNDS (default 15)  BENCH_CALLS per run (default 2000)
+//   BENCH_BASELINE: a built checkout of another commit; its guard and Express
+//     middleware run as "guard (baseline)" and "express (baseline)" beside today's
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage } from 'node:http';
@@ -103,6 +105,15 @@ function nodeRequest(token) {
 }
 const response = { setHeader() {} };
 
+const baseline = process.env.BENCH_BASELINE;
+const before =
+  baseline === undefined
+    ? undefined
+    : {
+        core: await import(`${baseline}/packages/core/dist/adapter.js`),
+        express: await import(`${baseline}/packages/express/dist/index.js`),
+      };
+
 function paths(alg) {
   const { token, bareKey, options } = ALGS[alg];
   const bareOptions = { ...claims, algorithms: [alg] };
@@ -120,6 +131,19 @@ function paths(alg) {
     verifier: () => verifier(token),
     guard: () => guard(fromNodeRequest(nodeRequest(token))),
     express: () =>
+      new Promise((resolve, reject) =>
+        middleware(nodeRequest(token), response, (error) => (error ? reject(error) : resolve())),
+      ),
+    ...(before === undefined ? {} : baselinePaths(token, options)),
+  };
+}
+
+function baselinePaths(token, options) {
+  const guard = before.core.createJwtGuard(options);
+  const middleware = before.express.jwtAuth(options);
+  return {
+    'guard (baseline)': () => guard(before.core.fromNodeRequest(nodeRequest(token))),
+    'express (baseline)': () =>
       new Promise((resolve, reject) =>
         middleware(nodeRequest(token), response, (error) => (error ? reject(error) : resolve())),
       ),

@@ -23,6 +23,9 @@
 //   BENCH_ROUNDS (default 5)  BENCH_DURATION seconds per run (default 3)
 //   BENCH_CONNECTIONS (default 32)
 //   BENCH_ONLY: a framework to run alone ("koa 3"); BENCH_CASES: cases to run ("missing,valid-es256")
+//   BENCH_BASELINE: a built checkout of another commit (its node_modules resolving
+//     @auth-errors/* to its own packages); its auth-errors servers run as the
+//     variant "baseline" beside today's, for a before/after measured side by side
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -135,7 +138,12 @@ const FRAMEWORKS = {
     },
   },
 };
+const baseline = process.env.BENCH_BASELINE;
+if (baseline !== undefined) {
+  for (const { variants } of Object.values(FRAMEWORKS)) variants.baseline = variants['auth-errors'];
+}
 const VARIANT_ENV = {
+  baseline: 'auth-errors',
   'express-oauth2-jwt-bearer': 'oauth2-bearer',
   'hono/jwt': 'hono-jwt',
   'hono/bearer-auth': 'bearer-auth',
@@ -144,7 +152,7 @@ const VARIANT_ENV = {
 };
 
 function startServer(script, variant) {
-  const args = [`${here}${script}`];
+  const args = [variant === 'baseline' ? `${baseline}/bench/${script}` : `${here}${script}`];
   const command = hasTaskset ? 'taskset' : process.execPath;
   const child = spawn(command, hasTaskset ? ['-c', '0', process.execPath, ...args] : args, {
     env: { ...process.env, NODE_ENV: 'production', VARIANT: VARIANT_ENV[variant] ?? variant, BENCH_KEYS },

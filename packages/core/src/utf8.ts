@@ -1,6 +1,7 @@
 /** UTF-8 lengths without Buffer, so the core runs on every JavaScript runtime. */
 
-const ASCII = /^[\x00-\x7f]*$/;
+/** Any UTF-16 code unit outside ASCII. */
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * The number of bytes `text` takes in UTF-8, for `Content-Length`: what
@@ -9,7 +10,7 @@ const ASCII = /^[\x00-\x7f]*$/;
  */
 export function utf8Length(text: string): number {
   // Most bodies are ASCII: one native scan instead of a loop over char codes (about a third of the time).
-  if (ASCII.test(text)) return text.length;
+  if (!NON_ASCII.test(text)) return text.length;
   let length = text.length;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
