@@ -5,12 +5,12 @@
  * so that keys that cannot be had (provider down, slow, non-200, not a JWKS)
  * are `auth_unavailable` (503), never `invalid_token`.
  */
-import { type JWTHeaderParameters, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { type CryptoKey, type JWTHeaderParameters, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { AuthError, authUnavailable, invalidToken } from './errors.js';
 import { fromJoseCode, TOKEN_SIDE_KEY_ERRORS } from './jose-errors.js';
 import { createKeySource, isKeySource, type KeySource, type KeySourceOptions } from './key-source.js';
 import { ASYMMETRIC_ALGORITHMS } from './key-source-fetch.js';
-import { type PublicKeyInput, publicKeyResolver, secretResolver } from './local-key.js';
+import { type LocalKeyResolver, type PublicKeyInput, publicKeyResolver, secretResolver } from './local-key.js';
 import { fail, validateSeconds } from './options.js';
 import { readProperty } from './safe-read.js';
 
@@ -65,16 +65,14 @@ class KeySourceFailure extends Error {
   }
 }
 
-function wrapKeySource(getKey: JWTVerifyGetKey): JWTVerifyGetKey {
-  return async (header, token) => {
-    try {
-      return await getKey(header, token);
-    } catch (error) {
-      const code = readProperty(error, 'code');
-      if (typeof code === 'string' && TOKEN_SIDE_KEY_ERRORS.has(code)) throw error;
-      throw new KeySourceFailure(error);
-    }
+function wrapKeySource(getKey: KeySource): JWTVerifyGetKey {
+  const mark = (error: unknown) => {
+    const code = readProperty(error, 'code');
+    if (typeof code === 'string' && TOKEN_SIDE_KEY_ERRORS.has(code)) throw error;
+    throw new KeySourceFailure(error);
   };
+  // `.catch`, not an async function: one promise fewer per token on the valid-token path.
+  return (header, token) => getKey(header, token).catch(mark);
 }
 
 function stringList(value: unknown, option: string): string[] {
@@ -90,7 +88,11 @@ function mediaType(typ: string): string {
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
 }
 
-function resolveKey(options: JwtVerifierOptions, algorithms: readonly string[]): JWTVerifyGetKey {
+/** The key resolver, and whether it holds a configured local key (imported once) rather than a remote JWKS. */
+function resolveKey(
+  options: JwtVerifierOptions,
+  algorithms: readonly string[],
+): { resolver: JWTVerifyGetKey; local?: LocalKeyResolver } {
   const sources = [options.jwksUrl, options.keySource, options.key, options.secret].filter((v) => v !== undefined);
   if (sources.length !== 1) fail('give exactly one of the options "jwksUrl", "keySource", "key" and "secret"');
   const symmetric = options.secret !== undefined;
@@ -103,21 +105,25 @@ function resolveKey(options: JwtVerifierOptions, algorithms: readonly string[]):
   if (options.secret !== undefined) {
     const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
     if (!(secret instanceof Uint8Array) || secret.byteLength < 32) fail('option "secret" must be at least 32 bytes');
-    return secretResolver(secret);
+    const local = secretResolver(secret);
+    return { resolver: local as JWTVerifyGetKey, local };
   }
-  if (options.key !== undefined) return publicKeyResolver(options.key);
+  if (options.key !== undefined) {
+    const local = publicKeyResolver(options.key);
+    return { resolver: local as JWTVerifyGetKey, local };
+  }
   if (options.keySource !== undefined) {
     if (!isKeySource(options.keySource)) fail('option "keySource" must come from createRemoteKeySource()');
     if (options.jwks !== undefined)
       fail('option "jwks" does not apply to a "keySource": give its options to createRemoteKeySource()');
-    return wrapKeySource(options.keySource);
+    return { resolver: wrapKeySource(options.keySource) };
   }
-  return wrapKeySource(createKeySource(options.jwksUrl, options.jwks ?? {}, 'jwks.'));
+  return { resolver: wrapKeySource(createKeySource(options.jwksUrl, options.jwks ?? {}, 'jwks.')) };
 }
 
 /** Builds a verifier once; options are validated here, with errors that name the bad option. */
 export function createJwtVerifier(options: JwtVerifierOptions, { allowBound = false } = {}): JwtVerifier {
-  const verify = createJwtVerification(options, { allowBound });
+  const verify = createJwtVerification(options, { allowBound }, (verified) => verified);
   return async (token) => {
     const result = await verify(token);
     if (AuthError.is(result)) throw result;
@@ -126,14 +132,16 @@ export function createJwtVerifier(options: JwtVerifierOptions, { allowBound = fa
 }
 
 /**
- * The verifier the JWT guard uses: it resolves to the AuthError a token fails
+ * The verifier the JWT guard uses: it resolves to `select` of the verified
+ * token (the guard takes the payload), or to the AuthError the token fails
  * with instead of rejecting, so that a bad token costs no second throw and no
  * rejected promise on its way to the response (the guard contract, guards/credentials-guards.ts).
  */
-export function createJwtVerification(
+export function createJwtVerification<T>(
   options: JwtVerifierOptions,
-  { allowBound = false } = {},
-): (token: string) => Promise<VerifiedJwt | AuthError> {
+  { allowBound = false }: { allowBound?: boolean },
+  select: (verified: VerifiedJwt) => T,
+): (token: string) => Promise<T | AuthError> {
   if (typeof options !== 'object' || options === null) fail('JWT options must be an object');
   const issuer = stringList(options.issuer, 'issuer');
   const audience = stringList(options.audience, 'audience');
@@ -150,7 +158,18 @@ export function createJwtVerification(
   const extraClaims = options.requiredClaims === undefined ? [] : stringList(options.requiredClaims, 'requiredClaims');
   const requiredClaims = [...new Set(['exp', ...(rfc9068 ? RFC9068_CLAIMS : []), ...extraClaims])];
   const retryAfter = validateSeconds(options.retryAfter, 'retryAfter');
-  const key = resolveKey(options, pinned);
+  const { resolver, local } = resolveKey(options, pinned);
+  let key: JWTVerifyGetKey | CryptoKey = resolver;
+  if (local !== undefined && pinned.length === 1) {
+    // One algorithm and a local key: once imported, jose gets the CryptoKey itself and skips a resolver
+    // call and an await per token. A key that fails to import keeps the resolver, which reports it per token.
+    local({ alg: pinned[0] as string }).then(
+      (imported) => {
+        key = imported;
+      },
+      () => {},
+    );
+  }
   const verifyOptions = { issuer, audience, algorithms: pinned, clockTolerance, requiredClaims };
 
   return async (token) => {
@@ -173,7 +192,7 @@ export function createJwtVerification(
       // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is rejected.
       return invalidToken({ detail: 'The access token is bound to a key and cannot be used as a bearer token' });
     }
-    return result;
+    return select(result);
   };
 }
 

@@ -238,21 +238,32 @@ export function createKeySource(url: unknown, options: unknown, prefix: string):
     return usable(now) ?? Promise.reject(unavailable());
   }
 
-  async function getKey(header: JWSHeaderParameters, token?: FlattenedJWSInput): Promise<CryptoKey> {
-    const set = await keySet();
+  /** No async function on the fast path (a fresh set): its promise and await cost more than the key lookup. */
+  function getKey(header: JWSHeaderParameters, token?: FlattenedJWSInput): Promise<CryptoKey> {
     try {
-      return await set.resolve(header, token as FlattenedJWSInput);
+      const set = keySet();
+      return set instanceof Promise ? set.then((ready) => keyFrom(ready, header, token)) : keyFrom(set, header, token);
     } catch (error) {
-      if (readProperty(error, 'code') !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
-      // An unknown kid: the provider may have a new key. One refetch per cooldown (per backoff while it fails).
-      const now = Date.now();
-      if (inflight === undefined && !(failures > 0 ? mayFetch(now) : now - lastAttemptAt >= cooldown)) {
-        throw failures > 0 ? unavailable() : error;
-      }
-      await fetchNow();
-      if (failures > 0) throw unavailable(); // the key may exist at the provider: 503, never 401
-      return (usable(Date.now()) ?? set).resolve(header, token as FlattenedJWSInput);
+      return Promise.reject(error); // a resolver rejects; it never throws
     }
+  }
+
+  function keyFrom(set: KeySet, header: JWSHeaderParameters, token?: FlattenedJWSInput): Promise<CryptoKey> {
+    return set
+      .resolve(header, token as FlattenedJWSInput)
+      .catch((error: unknown) => unknownKid(error, set, header, token));
+  }
+
+  async function unknownKid(error: unknown, set: KeySet, header: JWSHeaderParameters, token?: FlattenedJWSInput) {
+    if (readProperty(error, 'code') !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
+    // An unknown kid: the provider may have a new key. One refetch per cooldown (per backoff while it fails).
+    const now = Date.now();
+    if (inflight === undefined && !(failures > 0 ? mayFetch(now) : now - lastAttemptAt >= cooldown)) {
+      throw failures > 0 ? unavailable() : error;
+    }
+    await fetchNow();
+    if (failures > 0) throw unavailable(); // the key may exist at the provider: 503, never 401
+    return (usable(Date.now()) ?? set).resolve(header, token as FlattenedJWSInput);
   }
 
   const health = (): KeySourceHealth => {

@@ -6,7 +6,7 @@
  * The algorithm is allow-listed by jose before the resolver runs, so the cache
  * holds at most one key per allowed alg. Web APIs only: no node:crypto.
  */
-import { type CryptoKey, importJWK, importSPKI, importX509, type JWK, type JWTVerifyGetKey } from 'jose';
+import { type CryptoKey, importJWK, importSPKI, importX509, type JWK } from 'jose';
 import { decodeBase64Strict } from './credentials/base64.js';
 import { fail } from './options.js';
 
@@ -76,7 +76,10 @@ function importerOf(key: unknown): Importer {
 }
 
 /** Imports once per algorithm: the first verification with an alg imports, the others reuse its promise. */
-function cachedPerAlg(importFor: Importer): JWTVerifyGetKey {
+/** A jose key resolver for a local key: it reads only the header's `alg`. */
+export type LocalKeyResolver = (header: { readonly alg: string }) => Promise<CryptoKey>;
+
+function cachedPerAlg(importFor: Importer): LocalKeyResolver {
   const imported = new Map<string, Promise<CryptoKey>>();
   return (header) => {
     let cryptoKey = imported.get(header.alg);
@@ -89,12 +92,12 @@ function cachedPerAlg(importFor: Importer): JWTVerifyGetKey {
 }
 
 /** The resolver for a configured public key; a TypeError naming "key" now when it is not one. */
-export function publicKeyResolver(key: unknown): JWTVerifyGetKey {
+export function publicKeyResolver(key: unknown): LocalKeyResolver {
   return cachedPerAlg(importerOf(key));
 }
 
 /** The resolver for an HMAC secret (HS256, HS384, HS512: the hash follows the alg). */
-export function secretResolver(secret: Uint8Array): JWTVerifyGetKey {
+export function secretResolver(secret: Uint8Array): LocalKeyResolver {
   const bytes = new Uint8Array(secret); // a copy: the caller's array may change later
   return cachedPerAlg((alg) =>
     crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: `SHA-${alg.slice(2)}` }, false, ['verify']),

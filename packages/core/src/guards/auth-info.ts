@@ -64,10 +64,16 @@ export function successHeaders(auth: AuthInfo): readonly (readonly [string, stri
 
 /** Reads granted scopes from a JWT payload or a principal: `scope` string, `scp` array/string, or `scopes` array. */
 export function scopesOf(source: unknown): string[] {
-  for (const key of ['scope', 'scp', 'scopes']) {
+  for (const key of SCOPE_MEMBERS) {
     const value = readProperty(source, key);
-    if (typeof value === 'string') return value.split(' ').filter((s) => s.length > 0);
+    if (typeof value === 'string') {
+      const scopes = value.split(' ');
+      // Runs of spaces leave empty strings; a well-formed value (every token) has none to filter.
+      return scopes.includes('') ? scopes.filter((s) => s.length > 0) : scopes;
+    }
     if (Array.isArray(value)) return value.filter((s): s is string => typeof s === 'string');
   }
   return [];
 }
+
+const SCOPE_MEMBERS = ['scope', 'scp', 'scopes'];

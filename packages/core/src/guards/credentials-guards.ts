@@ -354,11 +354,11 @@ function noPrincipal<P>(): P {
 }
 
 export function createJwtGuard(options: JwtGuardOptions): Guard<JWTPayload> {
-  const verifyJwt = createJwtVerification(options, { allowBound: options.dpop !== undefined });
-  const verifyToken: TokenVerifier<JWTPayload> = async (token) => {
-    const result = await verifyJwt(token);
-    return AuthError.is(result) ? result : result.payload;
-  };
+  const verifyToken: TokenVerifier<JWTPayload> = createJwtVerification(
+    options,
+    { allowBound: options.dpop !== undefined },
+    (verified) => verified.payload,
+  );
   const { realm, methods, challengeScope, dpop } = options;
   return bearerGuard<JWTPayload>({ realm, methods, challengeScope, dpop }, verifyToken, true);
 }
