@@ -240,12 +240,8 @@ export function createKeySource(url: unknown, options: unknown, prefix: string):
 
   /** No async function on the fast path (a fresh set): its promise and await cost more than the key lookup. */
   function getKey(header: JWSHeaderParameters, token?: FlattenedJWSInput): Promise<CryptoKey> {
-    try {
-      const set = keySet();
-      return set instanceof Promise ? set.then((ready) => keyFrom(ready, header, token)) : keyFrom(set, header, token);
-    } catch (error) {
-      return Promise.reject(error); // a resolver rejects; it never throws
-    }
+    const set = keySet(); // never throws: its failures are rejected promises
+    return set instanceof Promise ? set.then((ready) => keyFrom(ready, header, token)) : keyFrom(set, header, token);
   }
 
   function keyFrom(set: KeySet, header: JWSHeaderParameters, token?: FlattenedJWSInput): Promise<CryptoKey> {
