@@ -31,21 +31,19 @@
 //   BENCH_ROUNDS (default 15)  BENCH_CALLS per run (default 2000)
 //   BENCH_BASELINE: a built checkout of another commit; its guard and Express
 //     middleware run as "guard (baseline)" and "express (baseline)" beside today's
+
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { createJwtGuard, createJwtVerifier, fromNodeRequest } from '@auth-errors/core/adapter';
 import { jwtAuth } from '@auth-errors/express';
-import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose';
+import { saveSection } from './results.mjs';
+import { AUDIENCE, ISSUER, signToken } from './servers/shared.mjs';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 const calls = Number(process.env.BENCH_CALLS ?? 2000);
-const ISSUER = 'https://issuer.bench.invalid';
-const AUDIENCE = 'https://api.bench.invalid';
 const claims = { issuer: ISSUER, audience: AUDIENCE };
 
 const secret = new TextEncoder().encode('bench-secret-bench-secret-bench-secret!');
@@ -62,15 +60,7 @@ jwksServer.listen(0, '127.0.0.1');
 await once(jwksServer, 'listening');
 const jwksUrl = `http://127.0.0.1:${jwksServer.address().port}/jwks`;
 
-const sign = (alg, key, kid) =>
-  new SignJWT({ scope: 'read' })
-    .setProtectedHeader(kid ? { alg, typ: 'JWT', kid } : { alg, typ: 'JWT' })
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setSubject('bench')
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(key);
+const sign = (alg, key, kid) => signToken({ alg, key, kid });
 
 const ALGS = {
   HS256: {
@@ -198,15 +188,4 @@ console.log(
 );
 console.table(rows);
 
-mkdirSync(`${here}results`, { recursive: true });
-const latest = `${here}results/latest.json`;
-let existing = {};
-try {
-  existing = JSON.parse(readFileSync(latest, 'utf8'));
-} catch {
-  existing = {};
-}
-writeFileSync(
-  latest,
-  `${JSON.stringify({ ...existing, guardOverhead: { date: new Date().toISOString(), rounds, calls, rows } }, null, 2)}\n`,
-);
+saveSection('guardOverhead', { rounds, calls, rows });

@@ -26,15 +26,16 @@
 //   BENCH_BASELINE: a built checkout of another commit (its node_modules resolving
 //     @auth-errors/* to its own packages); its auth-errors servers run as the
 //     variant "baseline" beside today's, for a before/after measured side by side
+
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { AUDIENCE, ISSUER, ROUTES, secretKey } from './servers/shared.mjs';
+import { exportJWK, generateKeyPair } from 'jose';
+import { saveSection } from './results.mjs';
+import { ROUTES, secretKey, signToken } from './servers/shared.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -70,14 +71,7 @@ const BENCH_KEYS = JSON.stringify({
 const SIGNING = { HS256: [secretKey], ES256: [es.privateKey], RS256: [rs.privateKey, 'bench-rs'] };
 const sign = (alg, scope) => {
   const [key, kid] = SIGNING[alg];
-  return new SignJWT({ scope })
-    .setProtectedHeader(kid === undefined ? { alg, typ: 'JWT' } : { alg, typ: 'JWT', kid })
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setSubject('bench')
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(key);
+  return signToken({ alg, key, kid, scope });
 };
 const bearer = (token) => ({ authorization: `Bearer ${token}` });
 const tamper = (token) => `${token.slice(0, -4)}${token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
@@ -266,15 +260,6 @@ const table = [
       `| ${r.framework} | ${r.case} | ${r.status} ✓ | ${r.variant} | ${r.cpu} | ${r.variant === 'auth-errors' ? '—' : r.cpuRatio.toFixed(2)} | ${r.rps} | ${r.p99} |`,
   ),
 ].join('\n');
-mkdirSync(`${here}results`, { recursive: true });
-const latest = `${here}results/latest.json`;
-let existing = {};
-try {
-  existing = JSON.parse(readFileSync(latest, 'utf8'));
-} catch {
-  existing = {};
-}
-const http = { date: new Date().toISOString(), machine, rounds, duration, connections, pinned: hasTaskset, results };
-writeFileSync(latest, `${JSON.stringify({ ...existing, http }, null, 2)}\n`);
+saveSection('http', { machine, rounds, duration, connections, pinned: hasTaskset, results });
 console.log(`${machine}; ${rounds} rounds × ${duration} s, ${connections} connections, pinned: ${hasTaskset}\n`);
 console.log(table);

@@ -1,8 +1,7 @@
 // Micro-benchmarks of the core's hot functions (tinybench), and how the cost
 // of parsing Authorization grows with header length: ns per byte must stay
 // flat from 1 KB to 64 KB (linear time), whatever the input's shape.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+
 import {
   createChallengeFormatter,
   createRenderer,
@@ -14,8 +13,8 @@ import {
   readAuthorization,
 } from '@auth-errors/core/adapter';
 import { Bench } from 'tinybench';
+import { saveSection } from './results.mjs';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const render = createRenderer({ schemes: ['Basic', 'Bearer'] });
 const formatter = createChallengeFormatter({ realm: 'api' });
 const facts = { method: 'GET', url: '/orders?page=2', accept: undefined };
@@ -83,15 +82,4 @@ for (const [shape, make] of Object.entries(shapes)) {
 }
 console.table(growth);
 
-mkdirSync(`${here}results`, { recursive: true });
-const latest = `${here}results/latest.json`;
-let existing = {};
-try {
-  existing = JSON.parse(readFileSync(latest, 'utf8'));
-} catch {
-  existing = {};
-}
-writeFileSync(
-  latest,
-  `${JSON.stringify({ ...existing, micro: { date: new Date().toISOString(), rows, growth } }, null, 2)}\n`,
-);
+saveSection('micro', { rows, growth });

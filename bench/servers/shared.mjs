@@ -1,12 +1,23 @@
 // Shared by every benchmark server: the keys, issuer and audience the runner
 // mints tokens for, the keys as a careful hand-written middleware prepares
 // them, and a listen helper that reports the port.
-import { createLocalJWKSet, importJWK } from 'jose';
+import { createLocalJWKSet, importJWK, SignJWT } from 'jose';
 
 export const SECRET = process.env.BENCH_SECRET ?? 'bench-secret-bench-secret-bench-secret!';
 export const ISSUER = 'https://issuer.bench.invalid';
 export const AUDIENCE = 'https://api.bench.invalid';
 export const secretKey = new TextEncoder().encode(SECRET);
+
+/** A token for this issuer and audience, valid for an hour. */
+export const signToken = ({ alg, key, kid, scope = 'read' }) =>
+  new SignJWT({ scope })
+    .setProtectedHeader(kid === undefined ? { alg, typ: 'JWT' } : { alg, typ: 'JWT', kid })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setSubject('bench')
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(key);
 
 /**
  * The ES256 and RS256 public keys, from the runner (BENCH_KEYS: `{ es256: JWK,

@@ -5,7 +5,7 @@
  */
 import { splitCombinedAuthorization } from '../credentials/combined-authorization.js';
 import type { RequestFacts } from '../render.js';
-import type { AuthRequest } from './request.js';
+import { type AuthRequest, RequestView } from './request.js';
 
 /** What is read from a Fetch `Request` (which matches this shape). */
 export interface FetchRequestLike {
@@ -25,19 +25,8 @@ export function requestTarget(url: string): string {
   return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
-/**
- * The request view of a Fetch `Request`. A class, so that `origin`, read only
- * by DPoP guards, is parsed from the URL on first read, not on every request.
- */
-class FetchAuthRequest implements AuthRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly authorization: readonly string[] | undefined;
-  readonly contentType: string | undefined;
-  // A Fetch body is a stream that only the application may consume: the form-body method is not read.
-  readonly body: undefined = undefined;
-  readonly preflight: boolean;
-  readonly dpop: readonly string[] | undefined;
+/** The request view of a Fetch `Request`: its origin is parsed from the URL only when a DPoP guard reads it. */
+class FetchAuthRequest extends RequestView {
   readonly #url: string;
   readonly #origin: string | undefined;
 
@@ -45,13 +34,17 @@ class FetchAuthRequest implements AuthRequest {
     const { method, headers } = request;
     const authorization = headers.get('authorization');
     const dpop = headers.get('dpop');
-    this.method = method;
-    this.url = requestTarget(request.url);
-    this.authorization = authorization === null ? undefined : splitCombinedAuthorization(authorization);
-    this.contentType = headers.get('content-type') ?? undefined;
-    this.preflight = method === 'OPTIONS' && headers.has('access-control-request-method');
-    // Fetch joins field lines with ", ", which no single compact JWT contains: the proof check refuses it.
-    this.dpop = dpop === null ? undefined : [dpop];
+    super(
+      method,
+      requestTarget(request.url),
+      authorization === null ? undefined : splitCombinedAuthorization(authorization),
+      headers.get('content-type') ?? undefined,
+      // A Fetch body is a stream that only the application may consume: the form-body method is not read.
+      undefined,
+      method === 'OPTIONS' && headers.has('access-control-request-method'),
+      // Fetch joins field lines with ", ", which no single compact JWT contains: the proof check refuses it.
+      dpop === null ? undefined : [dpop],
+    );
     this.#url = request.url;
     this.#origin = origin;
   }

@@ -5,7 +5,7 @@
  * declarations stay usable on other runtimes.
  */
 import { readProperty } from '../safe-read.js';
-import type { AuthRequest } from './request.js';
+import { type AuthRequest, RequestView } from './request.js';
 
 /** What is read from Node's `IncomingMessage` (which matches this shape). */
 export interface NodeRequestLike {
@@ -75,32 +75,23 @@ function socketOrigin(req: NodeRequestLike): string | undefined {
   return `${readProperty(req.socket, 'encrypted') === true ? 'https' : 'http'}://${host}`;
 }
 
-/**
- * The request view of a Node request. A class, so that `origin` (read only by
- * DPoP guards) is a getter on the prototype: an accessor in an object literal
- * is defined on every object, which cost more than the rest of the view.
- */
-class NodeAuthRequest implements AuthRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly authorization: readonly string[] | undefined;
-  readonly contentType: string | undefined;
-  readonly body: unknown;
-  readonly preflight: boolean;
-  readonly dpop: readonly string[] | undefined;
+/** The request view of a Node request. */
+class NodeAuthRequest extends RequestView {
   readonly #req: NodeRequestLike;
   readonly #origin: NodeRequestOptions['origin'];
 
   constructor(req: NodeRequestLike, options: NodeRequestOptions) {
     const { headers } = req;
     const method = req.method ?? 'GET';
-    this.method = method;
-    this.url = options.url ?? req.url ?? '/';
-    this.authorization = distinctAuthorization(req);
-    this.contentType = headers['content-type'];
-    this.body = options.body;
-    this.preflight = method === 'OPTIONS' && headers['access-control-request-method'] !== undefined;
-    this.dpop = headers.dpop === undefined ? undefined : fieldLines(req, 'dpop', headers.dpop);
+    super(
+      method,
+      options.url ?? req.url ?? '/',
+      distinctAuthorization(req),
+      headers['content-type'],
+      options.body,
+      method === 'OPTIONS' && headers['access-control-request-method'] !== undefined,
+      headers.dpop === undefined ? undefined : fieldLines(req, 'dpop', headers.dpop),
+    );
     this.#req = req;
     this.#origin = options.origin;
   }

@@ -23,3 +23,22 @@ export interface AuthRequest {
    */
   readonly origin?: string | undefined;
 }
+
+/**
+ * The base of the adapters' request views. `origin` is a getter on the
+ * subclass's prototype, computed when a DPoP guard reads it: an accessor in an
+ * object literal is defined on every object, at a cost larger than the rest of the view.
+ */
+export abstract class RequestView implements AuthRequest {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly authorization: readonly string[] | undefined,
+    readonly contentType: string | undefined,
+    readonly body: unknown,
+    readonly preflight: boolean,
+    readonly dpop: readonly string[] | undefined,
+  ) {}
+
+  abstract get origin(): string | undefined;
+}
