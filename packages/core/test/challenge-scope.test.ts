@@ -171,7 +171,8 @@ describe('challengeScope on a guard: the scope parameter of its 401s', () => {
 
     it('a valid token passes: the option only advises, requireScopes enforces', async () => {
       const info = await guard(request(`Bearer ${await sign({ scope: 'orders:read' })}`));
-      expect(info?.scopes).toEqual(['orders:read']);
+      expect(AuthError.is(info)).toBe(false);
+      expect(!AuthError.is(info) && info?.scopes).toEqual(['orders:read']);
     });
   });
 

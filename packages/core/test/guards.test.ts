@@ -47,6 +47,15 @@ async function failure(promise: Promise<unknown>): Promise<AuthError> {
   return result as AuthError;
 }
 
+/** What a guard resolves to when it authenticates, or lets a preflight through: a failure fails the test. */
+async function authenticated<P>(
+  promise: Promise<AuthInfo<P> | AuthError | undefined>,
+): Promise<AuthInfo<P> | undefined> {
+  const result = await promise;
+  if (AuthError.is(result)) throw new Error(`expected authentication, got ${result.code}`);
+  return result;
+}
+
 async function expectCode(promise: Promise<unknown>, code: string, status: number): Promise<AuthError> {
   const error = await failure(promise);
   expect(error.code).toBe(code);
@@ -67,11 +76,13 @@ describe('createBasicGuard', () => {
       scopes: [],
     });
     // Scheme case-insensitive, several spaces.
-    expect((await guard(withAuth(`bAsIc   ${b64('alice:wonderland')}`)))?.principal).toMatchObject({ user: 'alice' });
+    expect((await authenticated(guard(withAuth(`bAsIc   ${b64('alice:wonderland')}`))))?.principal).toMatchObject({
+      user: 'alice',
+    });
   });
 
   it('verify returning true gives the principal { user }', async () => {
-    const info = await createBasicGuard({ verify: () => true })(withAuth(basic('bob', 'x')));
+    const info = await authenticated(createBasicGuard({ verify: () => true })(withAuth(basic('bob', 'x'))));
     expect(info?.principal).toEqual({ user: 'bob' });
   });
 
@@ -196,8 +207,8 @@ describe('createBasicGuard', () => {
   });
 
   it('reads scopes from the principal', async () => {
-    const info = await createBasicGuard({ verify: (user) => ({ user, scopes: ['a', 'b'] }) })(
-      withAuth(basic('x', 'y')),
+    const info = await authenticated(
+      createBasicGuard({ verify: (user) => ({ user, scopes: ['a', 'b'] }) })(withAuth(basic('x', 'y'))),
     );
     expect(info?.scopes).toEqual(['a', 'b']);
   });
@@ -219,7 +230,7 @@ describe('createBearerGuard', () => {
       scopes: ['orders:read', 'orders:write'],
       via: 'header',
     });
-    expect((await guard(withAuth('bEaReR   scp')))?.scopes).toEqual(['x', 'y']);
+    expect((await authenticated(guard(withAuth('bEaReR   scp'))))?.scopes).toEqual(['x', 'y']);
   });
 
   it('no credentials or another scheme → 401 credentials_required for Bearer', async () => {
@@ -285,7 +296,9 @@ describe('createBearerGuard', () => {
 
     it('reads ?access_token= when methods.query', async () => {
       const g = createBearerGuard({ verify, methods: { query: true } });
-      expect((await g(request({ url: '/r?x=1&access_token=good' })))?.principal).toMatchObject({ sub: 'alice' });
+      expect((await authenticated(g(request({ url: '/r?x=1&access_token=good' }))))?.principal).toMatchObject({
+        sub: 'alice',
+      });
       await expectCode(g(request({ url: '/r?access_token=bad' })), 'invalid_token', 401);
     });
 
@@ -308,8 +321,10 @@ describe('createBearerGuard', () => {
 
     it('reads access_token from an urlencoded non-GET body when methods.body', async () => {
       const g = createBearerGuard({ verify, methods: { body: true } });
-      expect((await g(post()))?.principal).toMatchObject({ sub: 'alice' });
-      expect((await g(post({ method: 'PUT', contentType: `${form}; charset=UTF-8` })))?.principal).toMatchObject({
+      expect((await authenticated(g(post())))?.principal).toMatchObject({ sub: 'alice' });
+      expect(
+        (await authenticated(g(post({ method: 'PUT', contentType: `${form}; charset=UTF-8` }))))?.principal,
+      ).toMatchObject({
         sub: 'alice',
       });
     });
@@ -365,12 +380,15 @@ describe('createJwtGuard', () => {
 
   it('resolves the claims, and the scopes from `scp` or `scope`', async () => {
     const guard = createJwtGuard(options());
-    const info = await guard(withAuth(`Bearer ${await mint({ scp: ['orders:read', 'orders:write'] })}`));
+    const info = await authenticated(guard(withAuth(`Bearer ${await mint({ scp: ['orders:read', 'orders:write'] })}`)));
     expect(info?.scheme).toBe('Bearer');
     expect(info?.scopes).toEqual(['orders:read', 'orders:write']);
     expect(info?.claims).toMatchObject({ sub: 'alice' });
     expect(info?.claims).toBe(info?.principal);
-    expect((await guard(withAuth(`Bearer ${await mint({ scope: 'a b' })}`)))?.scopes).toEqual(['a', 'b']);
+    expect((await authenticated(guard(withAuth(`Bearer ${await mint({ scope: 'a b' })}`))))?.scopes).toEqual([
+      'a',
+      'b',
+    ]);
   });
 
   it('an invalid or expired token → 401 invalid_token in the guard realm', async () => {
@@ -395,8 +413,8 @@ describe('createJwtGuard', () => {
       'credentials_required',
       401,
     );
-    const info = await createJwtGuard({ ...options(), methods: { query: true } })(
-      request({ url: `/r?access_token=${token}` }),
+    const info = await authenticated(
+      createJwtGuard({ ...options(), methods: { query: true } })(request({ url: `/r?access_token=${token}` })),
     );
     expect(info?.claims?.sub).toBe('alice');
   });

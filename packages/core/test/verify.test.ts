@@ -60,8 +60,10 @@ describe.each(schemes)('$scheme verify', ({ guard, request: req, ownPrincipal, w
         req,
       ),
     ).toEqual({ principal });
-    expect((await guard(async () => principal)(req))?.principal).toBe(principal);
-    expect((await guard(async () => principal)(req))?.scopes).toEqual(['orders:read']);
+    const info = await guard(async () => principal)(req);
+    expect(AuthError.is(info)).toBe(false);
+    expect(!AuthError.is(info) && info?.principal).toBe(principal);
+    expect(!AuthError.is(info) && info?.scopes).toEqual(['orders:read']);
   });
 
   it("true is the scheme's own principal, which never holds the token", async () => {
