@@ -6,26 +6,20 @@
 // response must be 200, or the run is void. Indicative numbers on a shared machine.
 //
 //   BENCH_ROUNDS (default 3)  BENCH_DURATION seconds per run (default 3)  BENCH_CONNECTIONS (default 32)
-import { execFileSync, spawn } from 'node:child_process';
+
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { base64url, calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { pinLoadGenerator, serverCommand } from './pinning.mjs';
 import { AUDIENCE, ISSUER, secretKey } from './servers/shared.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const duration = Number(process.env.BENCH_DURATION ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const hasTaskset = (() => {
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (hasTaskset) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+pinLoadGenerator();
 
 const { privateKey, publicKey } = await generateKeyPair('ES256');
 const jwk = await exportJWK(publicKey);
@@ -61,14 +55,10 @@ async function proofs(htu, count) {
 
 function startServer(variant) {
   const args = [`${here}servers/dpop-express.mjs`, variant];
-  const child = spawn(
-    hasTaskset ? 'taskset' : process.execPath,
-    hasTaskset ? ['-c', '0', process.execPath, ...args] : args,
-    {
-      env: { ...process.env, NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(...serverCommand(args), {
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
       const match = /ready (\d+)/.exec(chunk.toString());

@@ -36,8 +36,7 @@ import { once } from 'node:events';
 import { createServer, IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { cpus } from 'node:os';
-import { createJwtGuard, createJwtVerifier, fromNodeRequest } from '@auth-errors/core/adapter';
-import { jwtAuth } from '@auth-errors/express';
+import { createJwtVerifier } from '@auth-errors/core/adapter';
 import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose';
 import { saveSection } from './results.mjs';
 import { AUDIENCE, ISSUER, signToken } from './servers/shared.mjs';
@@ -96,21 +95,23 @@ function nodeRequest(token) {
 const response = { setHeader() {} };
 
 const baseline = process.env.BENCH_BASELINE;
-const before =
-  baseline === undefined
-    ? undefined
-    : {
-        core: await import(`${baseline}/packages/core/dist/adapter.js`),
-        express: await import(`${baseline}/packages/express/dist/index.js`),
-      };
+/** Today's core and Express adapter, and the baseline's when given. */
+const builds = [
+  { suffix: '', core: await import('@auth-errors/core/adapter'), express: await import('@auth-errors/express') },
+];
+if (baseline !== undefined) {
+  builds.push({
+    suffix: ' (baseline)',
+    core: await import(`${baseline}/packages/core/dist/adapter.js`),
+    express: await import(`${baseline}/packages/express/dist/index.js`),
+  });
+}
 
 function paths(alg) {
   const { token, bareKey, options } = ALGS[alg];
   const bareOptions = { ...claims, algorithms: [alg] };
   const verifier = createJwtVerifier(options);
-  const guard = createJwtGuard(options);
-  const middleware = jwtAuth(options);
-  return {
+  const contenders = {
     jwtVerify: () => jwtVerify(token, bareKey, bareOptions),
     hand: async () => {
       const req = nodeRequest(token);
@@ -119,25 +120,17 @@ function paths(alg) {
       req.user = (await jwtVerify(header.slice(7), bareKey, bareOptions)).payload;
     },
     verifier: () => verifier(token),
-    guard: () => guard(fromNodeRequest(nodeRequest(token))),
-    express: () =>
+  };
+  for (const { suffix, core, express } of builds) {
+    const guard = core.createJwtGuard(options);
+    const middleware = express.jwtAuth(options);
+    contenders[`guard${suffix}`] = () => guard(core.fromNodeRequest(nodeRequest(token)));
+    contenders[`express${suffix}`] = () =>
       new Promise((resolve, reject) =>
         middleware(nodeRequest(token), response, (error) => (error ? reject(error) : resolve())),
-      ),
-    ...(before === undefined ? {} : baselinePaths(token, options)),
-  };
-}
-
-function baselinePaths(token, options) {
-  const guard = before.core.createJwtGuard(options);
-  const middleware = before.express.jwtAuth(options);
-  return {
-    'guard (baseline)': () => guard(before.core.fromNodeRequest(nodeRequest(token))),
-    'express (baseline)': () =>
-      new Promise((resolve, reject) =>
-        middleware(nodeRequest(token), response, (error) => (error ? reject(error) : resolve())),
-      ),
-  };
+      );
+  }
+  return contenders;
 }
 
 async function timeRun(call) {

@@ -27,13 +27,14 @@
 //     @auth-errors/* to its own packages); its auth-errors servers run as the
 //     variant "baseline" beside today's, for a before/after measured side by side
 
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { exportJWK, generateKeyPair } from 'jose';
+import { hasTaskset, pinLoadGenerator, serverCommand } from './pinning.mjs';
 import { saveSection } from './results.mjs';
 import { ROUTES, secretKey, signToken } from './servers/shared.mjs';
 
@@ -41,15 +42,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const duration = Number(process.env.BENCH_DURATION ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const hasTaskset = (() => {
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (hasTaskset) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+pinLoadGenerator();
 
 // Keys for this run: the servers get the public halves (BENCH_KEYS), and the RS256 JWKS is served from here.
 const es = await generateKeyPair('ES256');
@@ -147,8 +140,7 @@ const VARIANT_ENV = {
 
 function startServer(script, variant) {
   const args = [variant === 'baseline' ? `${baseline}/bench/${script}` : `${here}${script}`];
-  const command = hasTaskset ? 'taskset' : process.execPath;
-  const child = spawn(command, hasTaskset ? ['-c', '0', process.execPath, ...args] : args, {
+  const child = spawn(...serverCommand(args), {
     env: { ...process.env, NODE_ENV: 'production', VARIANT: VARIANT_ENV[variant] ?? variant, BENCH_KEYS },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });

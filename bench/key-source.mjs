@@ -11,11 +11,13 @@
 //
 //   BENCH_ROUNDS (default 5)  BENCH_DURATION seconds per run (default 4)
 //   BENCH_CONNECTIONS (default 16)
-import { execFileSync, spawn } from 'node:child_process';
+
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { hasTaskset, pinLoadGenerator, serverCommand } from './pinning.mjs';
 
 const ISSUER = 'https://issuer.bench.invalid';
 const AUDIENCE = 'https://api.bench.invalid';
@@ -51,15 +53,7 @@ async function run() {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const duration = Number(process.env.BENCH_DURATION ?? 4);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
-  const hasTaskset = (() => {
-    try {
-      execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  if (hasTaskset) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+  pinLoadGenerator();
 
   const { publicKey, privateKey } = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'bench-1', alg: 'RS256', use: 'sig' };
@@ -91,19 +85,15 @@ async function run() {
 
   const file = fileURLToPath(import.meta.url);
   const args = [file];
-  const child = spawn(
-    hasTaskset ? 'taskset' : process.execPath,
-    hasTaskset ? ['-c', '0', process.execPath, ...args] : args,
-    {
-      env: {
-        ...process.env,
-        ROLE: 'server',
-        NODE_ENV: 'production',
-        JWKS_URL: `http://127.0.0.1:${idp.address().port}/jwks`,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawn(...serverCommand(args), {
+    env: {
+      ...process.env,
+      ROLE: 'server',
+      NODE_ENV: 'production',
+      JWKS_URL: `http://127.0.0.1:${idp.address().port}/jwks`,
     },
-  );
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
       const match = /ready (\d+)/.exec(chunk.toString());
