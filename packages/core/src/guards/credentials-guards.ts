@@ -10,19 +10,14 @@ import { readAuthorization } from '../credentials/authorization.js';
 import { decodeBasic } from '../credentials/basic.js';
 import { findBearerToken, isB64Token } from '../credentials/bearer.js';
 import { boundKeyOf, createDpopPolicy, type DpopOptions, type DpopPolicy } from '../dpop/policy.js';
-import {
-  AuthError,
-  type AuthErrorOptions,
-  authUnavailable,
-  credentialsRequired,
-  invalidCredentials,
-  invalidRequest,
-  invalidToken,
-} from '../errors.js';
+import { AuthError, credentialsRequired, invalidCredentials, invalidRequest, invalidToken } from '../errors.js';
 import { createJwtVerification, type JwtVerifierOptions } from '../jwt.js';
 import { fail, validateFunction } from '../options.js';
 import { type AuthInfo, scopesOf, withDpopChallenge } from './auth-info.js';
 import type { AuthRequest } from './request.js';
+import { type PrincipalOf, runVerify, type Verdict } from './verdict.js';
+
+export type { PrincipalOf, Verdict } from './verdict.js';
 
 /**
  * Resolves to the AuthInfo; to the AuthError the request fails with; or to
@@ -32,29 +27,6 @@ import type { AuthRequest } from './request.js';
  * credentials, a bad token). It rejects only with what is not an auth failure.
  */
 export type Guard<Principal = unknown> = (request: AuthRequest) => Promise<AuthInfo<Principal> | AuthError | undefined>;
-
-/**
- * What a `verify` callback returns, with one meaning for every scheme:
- * - an object: the credentials are good, and this is the principal;
- * - `true`: the credentials are good, and the principal is the scheme's own:
- *   `{ user }` for Basic; `{}` for Bearer, whose opaque token names nobody
- *   (the token itself is never copied into the principal, where it could be logged);
- * - `false`, `null` or `undefined`: the credentials are wrong (401);
- * - an AuthError, thrown or returned: the request fails with it;
- * - a throw, a rejection, or any other value (a string, a number, another
- *   Error): the check itself failed, so the answer is 503 `auth_unavailable`,
- *   never a 401, and never an authenticated request.
- */
-export type Verdict<Principal extends object = object> = Principal | boolean | null | undefined;
-
-/**
- * The principal a guard puts on the request for what `verify` returns (`V`):
- * its objects but an AuthError (a failure), plus the scheme's own principal
- * `Own` when it may return `true`.
- */
-export type PrincipalOf<V, Own extends object> =
-  | Exclude<V, boolean | null | undefined | AuthError>
-  | (true extends V ? Own : never);
 
 /** `V` is what `verify` resolves to; the principal's type is inferred from it. */
 export interface BasicGuardOptions<V extends Verdict = Verdict> {
@@ -115,33 +87,6 @@ function validateMethods(methods: unknown): BearerGuardOptions['methods'] {
     );
   if (!valid) fail('option "methods" must be an object such as { query: true, body: false }');
   return methods as BearerGuardOptions['methods'];
-}
-
-/**
- * Runs a verify callback and reads its `Verdict`: the principal, `undefined`
- * when the credentials are wrong, or the AuthError to fail with. An AuthError
- * it throws or returns is that failure; anything else thrown, or returned
- * outside `Verdict`, is the check failing (503).
- */
-async function runVerify<P extends object>(
-  check: () => Verdict | Promise<Verdict>,
-  ownPrincipal: () => P,
-  context: AuthErrorOptions,
-): Promise<P | AuthError | undefined> {
-  let result: unknown;
-  try {
-    result = await check();
-  } catch (error) {
-    return AuthError.is(error) ? error : authUnavailable({ ...context, cause: error });
-  }
-  if (result === false || result === null || result === undefined) return undefined;
-  if (result === true) return ownPrincipal();
-  if (AuthError.is(result)) return result;
-  // An Error is what a callback that meant to fail returns by mistake: never a principal.
-  if ((typeof result === 'object' && !(result instanceof Error)) || typeof result === 'function') return result as P;
-  const what = result instanceof Error ? 'an Error' : `a ${typeof result}`;
-  const cause = new TypeError(`auth-errors: verify returned ${what}; return a principal object, true or false`);
-  return authUnavailable({ ...context, cause });
 }
 
 /** What a guard's steps threw (the parsers throw on malformed input), as its failure in context; anything else is rethrown. */
