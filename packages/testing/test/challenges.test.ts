@@ -31,6 +31,13 @@ async function oauthParse(value: string): Promise<Challenge[] | undefined> {
   return undefined;
 }
 
+/**
+ * A fixed seed, so a run is reproducible: the "compared something" floor of
+ * the last property once fell short on an unlucky random seed (45 of 1,000
+ * texts accepted). `SEED=<n> RUNS=<n>` explores further.
+ */
+const SEED = Number(process.env.SEED ?? 20261130);
+
 /** Schemes compared as oauth4webapi reports them: lower case. */
 const lowered = (challenges: readonly Challenge[]) => challenges.map((c) => ({ ...c, scheme: c.scheme.toLowerCase() }));
 
@@ -194,7 +201,7 @@ describe('parseChallenges: properties against oauth4webapi and auth-header', () 
           expect(await oauthParse(text)).toEqual(lowered(parsed));
         },
       ),
-      { numRuns: Number(process.env.RUNS ?? 300) },
+      { numRuns: Number(process.env.RUNS ?? 300), seed: SEED },
     );
   });
 
@@ -211,7 +218,7 @@ describe('parseChallenges: properties against oauth4webapi and auth-header', () 
         expect(params).toEqual(parsed?.parameters);
         expect(read.token ?? undefined).toBe(parsed?.token68);
       }),
-      { numRuns: Number(process.env.RUNS ?? 300) },
+      { numRuns: Number(process.env.RUNS ?? 300), seed: SEED },
     );
   });
 
@@ -257,7 +264,7 @@ describe('parseChallenges: properties against oauth4webapi and auth-header', () 
           expect(await oauthParse(text)).toEqual(lowered(parsed));
         },
       ),
-      { numRuns: Number(process.env.RUNS ?? 1000) },
+      { numRuns: Number(process.env.RUNS ?? 1000), seed: SEED },
     );
     expect(accepted).toBeGreaterThan(50); // the property compared something
   });
