@@ -1,31 +1,36 @@
 /**
  * Vitest config used only by mutation testing (stryker.config.mjs).
  *
- * The core's tests import the published entry points (`@auth-errors/core`,
- * `@auth-errors/core/<subpath>`), which resolve to the built `dist/`. Stryker
- * mutates `packages/core/src`, so here every entry point is aliased to the
- * source file it is built from, read from the core's `exports` map
- * (`./dist/x.js` -> `./src/x.ts`): a new subpath is picked up without editing
- * this file.
+ * The tests import the published entry points (`@auth-errors/core`,
+ * `@auth-errors/express`, `@auth-errors/core/<subpath>`…), which resolve to
+ * the built `dist/`. Stryker mutates `packages/core/src`, so here every entry
+ * point of every workspace package is aliased to the source file it is built
+ * from, read from that package's `exports` map (`./dist/x.js` ->
+ * `./src/x.ts`). An adapter's own `import '@auth-errors/core'` then reaches
+ * the mutated core too, so the adapter and DPoP suites count. A new package or
+ * subpath is picked up without editing this file.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RunnerTestCase } from 'vitest';
 import { defineConfig } from 'vitest/config';
 import type { Reporter, Vitest } from 'vitest/node';
 
-const coreDir = fileURLToPath(new URL('./packages/core/', import.meta.url));
-const manifest = JSON.parse(readFileSync(`${coreDir}package.json`, 'utf8')) as {
-  exports: Record<string, string | { default?: string; import?: string }>;
-};
+const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const alias = Object.entries(manifest.exports).flatMap(([subpath, target]) => {
-  const file = typeof target === 'string' ? target : (target.import ?? target.default);
-  const built = file?.match(/^\.\/dist\/(.+)\.js$/);
-  if (!built) return []; // ./package.json and the like
-  const specifier = `@auth-errors/core${subpath.slice(1)}`;
-  return [{ find: new RegExp(`^${escapeRegExp(specifier)}$`), replacement: `${coreDir}src/${built[1]}.ts` }];
+const alias = readdirSync(packagesDir).flatMap((dir) => {
+  const manifest = JSON.parse(readFileSync(`${packagesDir}${dir}/package.json`, 'utf8')) as {
+    name: string;
+    exports: Record<string, string | { default?: string; import?: string }>;
+  };
+  return Object.entries(manifest.exports).flatMap(([subpath, target]) => {
+    const file = typeof target === 'string' ? target : (target.import ?? target.default);
+    const built = file?.match(/^\.\/dist\/(.+)\.js$/);
+    if (!built) return []; // ./package.json and the like
+    const specifier = `${manifest.name}${subpath.slice(1)}`;
+    return [{ find: new RegExp(`^${escapeRegExp(specifier)}$`), replacement: `${packagesDir}${dir}/src/${built[1]}.ts` }];
+  });
 });
 
 /**
@@ -70,9 +75,27 @@ const loadFailureAsFailedTest: Reporter = {
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ['packages/core/test/**/*.test.ts'],
-    // It loads the built packages in a child process: mutants never reach it.
-    exclude: ['packages/core/test/packaging.test.ts'],
+    // Every suite that runs the core in this process: the core's own tests,
+    // the adapters' and the root suites (DPoP, parity, accessor, secrets…).
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: [
+      // They load the built packages, or copies of them, in a child process or
+      // through the compiler: mutants never reach them.
+      'packages/*/test/packaging.test.ts',
+      'packages/testing/test/jest.test.ts',
+      'test/public-surface.test.ts',
+      'packages/fetch/test/runtime-neutral.test.ts',
+      'test/copied-example.test.ts',
+      'test/examples*.test.ts',
+      'test/readme-types.test.ts',
+      'test/root-start.test.ts',
+      'test/self-contained.test.ts',
+      'test/types.test.ts',
+      // Each test waits out real network timeouts (2-8 s); key-source.test.ts
+      // covers the same key source through the same faults in the core.
+      'test/idp-faults.test.ts',
+      'test/key-source-outage.test.ts',
+    ],
     environment: 'node',
     testTimeout: 20_000,
     reporters: ['default', loadFailureAsFailedTest],
