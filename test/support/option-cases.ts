@@ -49,6 +49,10 @@ const verify = () => false;
 
 /** [what is wrong, how the guard is made, what the message names] */
 export const guardOptionCases: readonly (readonly [string, (kit: Kit) => unknown, RegExp])[] = [
+  ['basicAuth with options null', (kit) => kit.basicAuth(null as never), /options must be an object/],
+  ['bearerAuth with options a string', (kit) => kit.bearerAuth('secret' as never), /options must be an object/],
+  ['jwtAuth with options null', (kit) => kit.jwtAuth(null as never), /options must be an object/],
+  ['jwtAuth with options a number', (kit) => kit.jwtAuth(42 as never), /options must be an object/],
   ['basicAuth without verify', (kit) => kit.basicAuth({} as never), /"verify"/],
   ['basicAuth verify not a function', (kit) => kit.basicAuth({ verify: 'yes' as never }), /"verify"/],
   ['basicAuth with a bad realm', (kit) => kit.basicAuth({ verify, realm: 'a\nb' }), /"realm"/],

@@ -301,7 +301,8 @@ function noPrincipal<P>(): P {
 export function createJwtGuard(options: JwtGuardOptions): Guard<JWTPayload> {
   const verifyToken: TokenVerifier<JWTPayload> = createJwtVerification(
     options,
-    { allowBound: options.dpop !== undefined },
+    // `?.`: options that are not an object are refused by createJwtVerification, naming them.
+    { allowBound: options?.dpop !== undefined },
     (verified) => verified.payload,
   );
   const { realm, methods, challengeScope, dpop } = options;
