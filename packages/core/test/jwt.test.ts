@@ -337,6 +337,15 @@ describe('JWT vectors (rules 44-52)', () => {
     const error = await expectInvalidToken(createJwtVerifier(base()), await mint({ payload: { cnf: { jkt } } }), [jkt]);
     expect(error.detail).toMatch(/bound to a key/);
   });
+
+  it.each([
+    ['null', null],
+    ['a string', 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs'],
+    ['an object without jkt', { kid: 'k1' }],
+  ])('rule 52: a cnf claim that is %s binds no key: the token is a valid bearer token', async (_name, cnf) => {
+    const { payload } = await createJwtVerifier(base())(await mint({ payload: { cnf } }));
+    expect(payload.cnf).toEqual(cnf);
+  });
 });
 
 /* A JWKS served by this test, switchable at run time. */
