@@ -50,14 +50,67 @@ describe('createResourceMetadata (RFC 9728)', () => {
     [{ resource: 'https://rs.example', scopesSupported: ['a b'] }, 'scopesSupported'],
     [{ resource: 'https://rs.example', bearerMethodsSupported: ['cookie'] }, 'bearerMethodsSupported'],
     [{ resource: 'https://rs.example', resourceName: '' }, 'resourceName'],
+    [{ resource: 'https://rs.example', resourceName: 42 }, 'resourceName'],
+    [{ resource: 'https://rs.example', authorizationServers: 'https://as.example' }, 'authorizationServers'],
+    [{ resource: 'https://rs.example', authorizationServers: ['http://as.example'] }, 'authorizationServers'],
+    [{ resource: 'https://rs.example', scopesSupported: 'orders:read' }, 'scopesSupported'],
+    [{ resource: 'https://rs.example', scopesSupported: ['orders:read', 7] }, 'scopesSupported'],
+    [{ resource: 'https://rs.example', bearerMethodsSupported: 'header' }, 'bearerMethodsSupported'],
+    [{ resource: 'https://rs.example', bearerMethodsSupported: ['header', 'cookie'] }, 'bearerMethodsSupported'],
+    [{ resource: 'https://rs.example', resourceDocumentation: 'docs.example/api' }, 'resourceDocumentation'],
+    [
+      { resource: 'https://rs.example', resourceDocumentation: 'https://docs.example/api#auth' },
+      'resourceDocumentation',
+    ],
+    [{ resource: 42 }, 'resource'],
   ])('refuses %j with a TypeError naming %s', (options, option) => {
     expect(() => createResourceMetadata(options as never)).toThrow(TypeError);
     expect(() => createResourceMetadata(options as never)).toThrow(new RegExp(`"${option}"`));
+  });
+
+  it.each([null, 'https://rs.example', 42])('refuses options that are not an object (%j), naming them', (options) => {
+    expect(() => createResourceMetadata(options as never)).toThrow(
+      new TypeError('auth-errors: resource metadata options must be an object'),
+    );
   });
 
   it('allows http for a local resource, for development', () => {
     expect(createResourceMetadata({ resource: 'http://localhost:3000/api' }).url).toBe(
       'http://localhost:3000/.well-known/oauth-protected-resource/api',
     );
+    expect(createResourceMetadata({ resource: 'http://127.0.0.1:3000/' }).url).toBe(
+      'http://127.0.0.1:3000/.well-known/oauth-protected-resource',
+    );
+    expect(createResourceMetadata({ resource: 'http://[::1]:3000/api' }).document.resource).toBe(
+      'http://[::1]:3000/api',
+    );
+    expect(() => createResourceMetadata({ resource: 'http://localhost.example/api' })).toThrow(/"resource"/);
+  });
+
+  it('serves every optional member as configured; documentation may be http (a page, not an endpoint)', () => {
+    const metadata = createResourceMetadata({
+      resource: 'https://rs.example/api',
+      authorizationServers: ['https://as.example', 'http://localhost:8080/realms/dev'],
+      scopesSupported: ['orders:read', 'orders:write'],
+      bearerMethodsSupported: ['header', 'body', 'query'],
+      resourceName: 'Orders',
+      resourceDocumentation: 'http://docs.example/orders',
+    });
+    expect(metadata.document).toEqual({
+      resource: 'https://rs.example/api',
+      authorization_servers: ['https://as.example', 'http://localhost:8080/realms/dev'],
+      scopes_supported: ['orders:read', 'orders:write'],
+      bearer_methods_supported: ['header', 'body', 'query'],
+      resource_name: 'Orders',
+      resource_documentation: 'http://docs.example/orders',
+    });
+    expect(JSON.parse(metadata.respond({ method: 'GET', url: metadata.path })?.body ?? '')).toEqual(metadata.document);
+  });
+
+  it('a request without a method or URL is not for the document, and does not throw', () => {
+    const metadata = createResourceMetadata({ resource: 'https://rs.example/' });
+    expect(metadata.respond({} as never)).toBeUndefined();
+    expect(metadata.respond(undefined as never)).toBeUndefined();
+    expect(metadata.respond({ method: 'GET' } as never)).toBeUndefined();
   });
 });
