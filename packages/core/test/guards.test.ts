@@ -555,8 +555,11 @@ describe('bad options are TypeErrors at creation, naming the option', () => {
     throwsNaming(() => createBasicGuard({ verify, realm: 'x\r\nSet-Cookie: a=b' }), /realm/);
     throwsNaming(() => createBearerGuard({ verify, realm: '' }), /realm/);
     throwsNaming(() => createBearerGuard({ verify, realm: 'café' }), /realm/);
-    expect(() => createBasicGuard(loose(null))).toThrow(TypeError);
-    expect(() => createBearerGuard(loose('verify'))).toThrow(TypeError);
+    // The library's own TypeError, not the one reading a property of null would throw.
+    throwsNaming(() => createBasicGuard(loose(null)), /basic guard options must be an object/);
+    throwsNaming(() => createBasicGuard(loose(42)), /basic guard options must be an object/);
+    throwsNaming(() => createBearerGuard(loose(null)), /bearer guard options must be an object/);
+    throwsNaming(() => createBearerGuard(loose('verify')), /bearer guard options must be an object/);
   });
 
   it('bearer guard: methods', () => {
@@ -564,7 +567,10 @@ describe('bad options are TypeErrors at creation, naming the option', () => {
     throwsNaming(() => createBearerGuard({ verify, methods: loose(['query']) }), /"methods"/);
     throwsNaming(() => createBearerGuard({ verify, methods: loose({ query: 'yes' }) }), /"methods"/);
     throwsNaming(() => createBearerGuard({ verify, methods: loose({ qeury: true }) }), /"methods"/);
+    throwsNaming(() => createBearerGuard({ verify, methods: loose({ query: true, qeury: true }) }), /"methods"/);
+    throwsNaming(() => createBearerGuard({ verify, methods: loose(null) }), /"methods"/);
     expect(() => createBearerGuard({ verify, methods: { query: true, body: false } })).not.toThrow();
+    expect(() => createBearerGuard({ verify, methods: { query: undefined } })).not.toThrow();
   });
 
   it('JWT guard: verifier options and realm', () => {
