@@ -322,6 +322,22 @@ describe('the AuthError constructor refuses what the factories refuse', () => {
     expect(make).toThrow(TypeError);
   });
 
+  it.each([
+    ['null', null],
+    ['a string', 'ES256'],
+    ['no algorithms', { algs: [], only: false }],
+    ['algorithms not an array', { algs: 'ES256', only: false }],
+    ['an algorithm with a space', { algs: ['ES256', 'ES 256'], only: false }],
+    ['an algorithm that is not a string', { algs: [256], only: false }],
+    ['only that is not a boolean', { algs: ['ES256'], only: 'yes' }],
+    ['a nonce with a quote', { algs: ['ES256'], only: false, nonce: 'a"b' }],
+    ['a nonce that is not a string', { algs: ['ES256'], only: false, nonce: 42 }],
+  ])('a DPoP challenge that is %s → TypeError naming "dpop"', (_, dpop) => {
+    expect(() => new AuthError('invalid_token', { dpop } as never)).toThrow(
+      new TypeError('auth-errors: option "dpop" must hold algorithm names and an NQCHAR nonce'),
+    );
+  });
+
   it('for ANY init, either throws a TypeError or gives an error whose rendering and err.headers are safe', () => {
     const SAFE = /^[\t\x20-\x7e]*$/;
     const text = fc.oneof(
