@@ -295,6 +295,25 @@ describe('rule 29: Basic challenge', () => {
   });
 });
 
+describe('resource_metadata (RFC 9728 §5.1)', () => {
+  it('takes an http URL (a local server in development) as well as https, exactly as configured', () => {
+    const url = 'http://localhost:3000/.well-known/oauth-protected-resource/mcp';
+    expect(linesOf({ resourceMetadata: url }, credentialsRequired())).toEqual([
+      `Bearer realm="api", resource_metadata="${url}"`,
+    ]);
+  });
+
+  it.each([
+    'https://RS.example/.well-known/oauth-protected-resource',
+    'https://rs.example',
+    'https://rs.example/a/../.well-known/oauth-protected-resource',
+  ])('refuses %s, which is not in the normalized form clients compare', (url) => {
+    expect(() => createRenderer({ resourceMetadata: url })).toThrow(
+      /"resourceMetadata" must be an absolute http\(s\) URL in normalized form/,
+    );
+  });
+});
+
 describe('rule 37: RFC 6750 character sets', () => {
   it('never puts `"`, `\\`, controls or non-ASCII into error_description', () => {
     for (const detail of [
