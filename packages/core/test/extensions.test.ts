@@ -68,6 +68,12 @@ describe('fixed extension members', () => {
     expect(() => createRenderer({ extensions: extensions as Extensions })).toThrow(message);
   });
 
+  it('accepts 16 members', () => {
+    const sixteen = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`member${i}`, i]));
+    const body = bodyOf(createRenderer({ extensions: sixteen })(forbidden(), GET));
+    expect(Object.keys(body)).toHaveLength(5 + 16);
+  });
+
   it('accepts a 1,024-character string and a 64-character name', () => {
     const name = `a${'b'.repeat(63)}`;
     const body = bodyOf(createRenderer({ extensions: { [name]: 'x'.repeat(1024) } })(forbidden(), GET));
@@ -172,10 +178,63 @@ describe('an extensions function', () => {
     expect(lines.join('\n')).not.toContain('eyJ-secret');
   });
 
-  it('keeps the first 16 valid members', () => {
+  it('keeps the first 16 valid members, and logs each one past them', () => {
     const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`extra${i}`, i]));
     const body = bodyOf(createRenderer({ extensions: () => many })(forbidden(), GET));
     expect(Object.keys(body).filter((k) => k.startsWith('extra'))).toHaveLength(16);
     expect(body.extra16).toBeUndefined();
+    expect(consoleError.mock.calls.map((call) => String(call[0]))).toEqual(
+      [16, 17, 18, 19].map((i) => `auth-errors: extension member "extra${i}" is past the first 16 members; dropped`),
+    );
+  });
+
+  it('names what it threw only by a plain error name: anything else is "a value"', () => {
+    const thrown = [
+      null,
+      'Error',
+      { name: '1Error' },
+      { name: 'Error1' },
+      { name: 'A'.repeat(41) },
+      { name: 'Bad\r\nName' },
+    ];
+    for (const value of thrown) {
+      const render = createRenderer({
+        extensions: () => {
+          throw value;
+        },
+      });
+      expect(render(forbidden(), GET)?.status).toBe(403);
+    }
+    const custom = new Error('x');
+    custom.name = 'TraceLookupError';
+    createRenderer({
+      extensions: () => {
+        throw custom;
+      },
+    })(forbidden(), GET);
+    expect(consoleError.mock.calls.map((call) => String(call[0]))).toEqual([
+      'auth-errors: extensions function threw a value; the problem is sent without extension members',
+      'auth-errors: extensions function threw TraceLookupError; the problem is sent without extension members',
+    ]);
+  });
+
+  it('logs at most 100 distinct reasons in a process: a function failing in ever new ways cannot flood the log', async () => {
+    vi.resetModules(); // a fresh copy of the module, with nothing logged yet
+    const fresh = await import('@auth-errors/core/adapter');
+    const letter = (n: number) => String.fromCharCode(97 + n);
+    for (let i = 0; i < 150; i += 1) {
+      const error = new Error('x');
+      error.name = `Reason${letter(Math.floor(i / 26))}${letter(i % 26)}`;
+      const render = fresh.createRenderer({
+        extensions: () => {
+          throw error;
+        },
+      });
+      expect(render(fresh.forbidden(), GET)?.status).toBe(403);
+    }
+    expect(consoleError).toHaveBeenCalledTimes(100);
+    expect(consoleError.mock.calls.at(-1)?.[0]).toBe(
+      'auth-errors: extensions function threw Reasondv; the problem is sent without extension members',
+    );
   });
 });
