@@ -43,10 +43,13 @@ function isKeyObject(key: object): key is KeyObjectLike {
 
 /** A PEM public key or certificate, checked now (armor, strict Base64, a DER SEQUENCE) and imported per alg. */
 function pemImporter(pem: string): Importer {
-  const match = PEM.exec(pem.trim());
+  // Trimmed for jose too: it refuses a PEM with blank lines before the armor, which one read from a file or
+  // an environment variable often has; checked here and refused there, every token would be invalid_token.
+  const armored = pem.trim();
+  const match = PEM.exec(armored);
   const der = match === null ? undefined : decodeBase64Strict((match[2] as string).replace(/\r?\n/g, ''));
   if (match === null || der === undefined || der[0] !== 0x30) return fail(NOT_A_PUBLIC_KEY);
-  return match[1] === 'CERTIFICATE' ? (alg) => importX509(pem, alg) : (alg) => importSPKI(pem, alg);
+  return match[1] === 'CERTIFICATE' ? (alg) => importX509(armored, alg) : (alg) => importSPKI(armored, alg);
 }
 
 /** A public JWK, checked now (its type and public members, no private ones) and imported per alg. */

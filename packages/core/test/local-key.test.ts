@@ -59,7 +59,8 @@ describe('public keys in every form, imported without node:crypto', () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     const token = await sign(privateKey, 'ES256');
     const pem = await exportSPKI(publicKey);
-    const forms = [pem, await exportJWK(publicKey), createPublicKey(pem), publicKey];
+    // A PEM read from a file or an environment variable often comes with blank lines around it.
+    const forms = [pem, `\n  ${pem}\n\n`, await exportJWK(publicKey), createPublicKey(pem), publicKey];
     for (const key of forms) {
       const { payload } = await verifier({ key, algorithms: ['ES256'] })(token);
       expect(payload.sub).toBe('user-1');
@@ -69,6 +70,9 @@ describe('public keys in every form, imported without node:crypto', () => {
   it('an X.509 certificate in PEM verifies tokens of its key', async () => {
     const token = await sign(await importPKCS8(CERTIFICATE_KEY, 'ES256'), 'ES256');
     expect((await verifier({ key: CERTIFICATE, algorithms: ['ES256'] })(token)).payload.sub).toBe('user-1');
+    expect((await verifier({ key: `\r\n${CERTIFICATE}\r\n`, algorithms: ['ES256'] })(token)).payload.sub).toBe(
+      'user-1',
+    );
   });
 
   it('an RSA key serves RS256 and PS256 alike, each imported once for its alg', async () => {
@@ -122,6 +126,7 @@ describe('anything but a public key is refused at creation, naming "key"', () =>
       '-----BEGIN PUBLIC KEY-----\n%%%%\n-----END PUBLIC KEY-----',
       `-----BEGIN PUBLIC KEY-----\n${btoa('plain text, not DER')}\n-----END PUBLIC KEY-----`,
       `-----BEGIN PUBLIC KEY-----\n${body}\n-----END CERTIFICATE-----`,
+      '-----BEGIN PUBLIC KEY-----\nab=c\n-----END PUBLIC KEY-----',
       42,
       null,
       [],
@@ -148,6 +153,9 @@ describe('anything but a public key is refused at creation, naming "key"', () =>
       { kty: 'EC', crv: 'P-256', x: 'abc' },
       { kty: 'OKP' },
       { kty: 'toString' },
+      { kty: ['RSA'], n: 'sXch', e: 'AQAB' },
+      { kty: 'RSA', n: 5, e: 'AQAB' },
+      { kty: 'RSA', n: '', e: 'AQAB' },
       {},
     ]) {
       expect(refused({ key }).message, JSON.stringify(key)).toMatch(/"key"/);
