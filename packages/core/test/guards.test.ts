@@ -474,6 +474,16 @@ describe('createPolicyCheck', () => {
     await expect(createPolicyCheck(() => Promise.reject(bug))(auth, request())).rejects.toBe(bug);
   });
 
+  it("an AuthError the policy throws is the check's failure, as it was thrown", async () => {
+    const denial = forbidden({ detail: 'Only the owner may change an order' });
+    await expect(
+      createPolicyCheck(() => {
+        throw denial;
+      })(auth, request()),
+    ).resolves.toBe(denial);
+    await expect(createPolicyCheck(() => Promise.reject(denial))(auth, request())).resolves.toBe(denial);
+  });
+
   it('401 without authentication (policy not called); a preflight passes', async () => {
     const policy = vi.fn(() => true);
     await expectCode(createPolicyCheck(policy)(undefined, request()), 'credentials_required', 401);
@@ -525,6 +535,21 @@ describe('createStepUpCheck (RFC 9470)', () => {
     const age = await failure(check(tokenAuth({ acr: 'silver', auth_time: old }), request()));
     expect(age.detail).toBe('More recent authentication is required');
     await expect(check(tokenAuth({ acr: 'gold', auth_time: NOW / 1000 }), request())).resolves.toBeUndefined();
+  });
+
+  it('without verified claims (an opaque or Basic principal), reads acr and auth_time from the principal', async () => {
+    const check = createStepUpCheck({ acrValues: ['gold'], maxAge: 60 }, clock);
+    const principalOnly = (principal: Record<string, unknown>): AuthInfo => ({
+      scheme: 'Bearer',
+      principal,
+      scopes: [],
+    });
+    await expect(check(principalOnly({ acr: 'gold', auth_time: NOW / 1000 }), request())).resolves.toBeUndefined();
+    await expectCode(
+      check(principalOnly({ acr: 'bronze', auth_time: NOW / 1000 }), request()),
+      'insufficient_user_authentication',
+      401,
+    );
   });
 
   it('uses the real clock by default', async () => {
@@ -587,7 +612,7 @@ describe('bad options are TypeErrors at creation, naming the option', () => {
     throwsNaming(() => createScopeCheck([]), /requiredScopes/);
     throwsNaming(() => createScopeCheck(['a b']), /requiredScopes/);
     throwsNaming(() => createScopeCheck(['a"b']), /requiredScopes/);
-    expect(() => createPolicyCheck(loose('admin'))).toThrow(TypeError);
+    throwsNaming(() => createPolicyCheck(loose('admin')), /requireAuth needs a predicate function/);
     throwsNaming(() => createStepUpCheck({}), /acrValues.*maxAge/);
     throwsNaming(() => createStepUpCheck({ maxAge: -1 }), /"maxAge"/);
     throwsNaming(() => createStepUpCheck({ maxAge: 1.5 }), /"maxAge"/);
