@@ -618,4 +618,61 @@ describe('the external URI (htu)', () => {
     expect(make({ mode: 'required', publicUrl: 'https://api.example.com/base' })).toThrow(/"publicUrl"/);
     expect(make({ mode: 'required', replayStore: {} })).toThrow(/"dpop.replayStore"/);
   });
+
+  const SECRET = 'a-nonce-secret-that-is-32-bytes-long!';
+  it.each([
+    ['null', null, /option "dpop" must be an object/],
+    ['a string', 'required', /option "dpop" must be an object/],
+    ['no mode', {}, /"dpop.mode" must be "allowed" or "required"/],
+    ['no algorithms', { mode: 'required', algorithms: [] }, /"dpop.algorithms" must be a non-empty array of RS256/],
+    ['algorithms as a string', { mode: 'required', algorithms: 'ES256' }, /"dpop.algorithms"/],
+    ['one symmetric algorithm among others', { mode: 'required', algorithms: ['ES256', 'HS256'] }, /"dpop.algorithms"/],
+    [
+      'a window of 301 s',
+      { mode: 'required', window: 301 },
+      /"dpop.window" must be an integer number of seconds from 1 to 300/,
+    ],
+    ['a fractional window', { mode: 'required', window: 1.5 }, /"dpop.window"/],
+    ['a negative retryAfter', { mode: 'required', retryAfter: -1 }, /"dpop.retryAfter" must be a non-negative integer/],
+    ['a fractional retryAfter', { mode: 'required', retryAfter: 0.5 }, /"dpop.retryAfter"/],
+    [
+      'a replayStore whose reserve is not a function',
+      { mode: 'required', replayStore: { reserve: 'x' } },
+      /"dpop.replayStore"/,
+    ],
+    ['nonce null', { mode: 'required', nonce: null }, /"dpop.nonce" must be an object/],
+    [
+      'nonce without secrets',
+      { mode: 'required', nonce: { secrets: [] } },
+      /"dpop.nonce.secrets" must be a non-empty array/,
+    ],
+    ['nonce secrets as a string', { mode: 'required', nonce: { secrets: SECRET } }, /"dpop.nonce.secrets"/],
+    ['a nonce secret that is a number', { mode: 'required', nonce: { secrets: [SECRET, 42] } }, /"dpop.nonce.secrets"/],
+    [
+      'a nonce lifetime of 9 s',
+      { mode: 'required', nonce: { secrets: [SECRET], lifetime: 9 } },
+      /"dpop.nonce.lifetime" must be an integer number of seconds from 10 to 86400/,
+    ],
+    [
+      'a nonce lifetime past a day',
+      { mode: 'required', nonce: { secrets: [SECRET], lifetime: 86401 } },
+      /"dpop.nonce.lifetime"/,
+    ],
+  ])('dpop option refused: %s', (_name, dpop, message) => {
+    expect(() => guard(dpop as DpopOption)).toThrow(TypeError);
+    expect(() => guard(dpop as DpopOption)).toThrow(message);
+  });
+
+  it('the bounds of every dpop option are accepted', () => {
+    const bytes = new TextEncoder().encode(SECRET);
+    for (const dpop of [
+      { mode: 'allowed', window: 1, retryAfter: 0 },
+      { mode: 'required', window: 300, algorithms: ['EdDSA', 'EdDSA'] },
+      { mode: 'required', nonce: { secrets: [SECRET, bytes], lifetime: 10 } },
+      { mode: 'required', nonce: { secrets: [bytes], lifetime: 86400 } },
+      { mode: 'required', replayStore: { reserve: async () => true } },
+    ]) {
+      expect(() => guard(dpop as DpopOption), JSON.stringify(dpop)).not.toThrow();
+    }
+  });
 });
