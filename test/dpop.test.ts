@@ -396,7 +396,93 @@ describe('rule 54: DPoP proofs are checked completely', () => {
       async (port, token) => [await proof({ key, htm: 'GET', htu: htuOf(port, '/dpöp'), token })],
       'The DPoP proof is for another URI',
     ],
+    ...(
+      [
+        ['a jwk that is null', null],
+        ['a jwk that is a string', 'ey'],
+        ['a jwk that is an array', [{ kty: 'EC' }]],
+        ['a jwk of a symmetric key type', { kty: 'oct', k: 'c2VjcmV0' }],
+        ['a jwk whose kty is not a string', { kty: ['EC'], crv: 'P-256', x: 'x', y: 'y' }],
+        ['a jwk whose kty is an Object.prototype member', { kty: 'toString' }],
+      ] as const
+    ).map(
+      ([name, jwk]) =>
+        [
+          name,
+          async (port: number, token: string) => [
+            await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, header: { jwk } as never }),
+          ],
+          'The DPoP proof key must be a public JWK and nothing else',
+        ] as const,
+    ),
+    [
+      'an empty jti',
+      async (port, token) => [await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { jti: '' } })],
+      'The DPoP proof needs a jti of at most 256 characters',
+    ],
+    [
+      'an htu that is not a string',
+      async (port, token) => [
+        await proof({
+          key,
+          htm: 'GET',
+          htu: htuOf(port, '/dpop'),
+          token,
+          claims: { htu: { href: htuOf(port, '/dpop') } },
+        }),
+      ],
+      'The DPoP proof is for another URI',
+    ],
+    [
+      'no htu',
+      async (port, token) => [
+        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { htu: undefined } }),
+      ],
+      'The DPoP proof is for another URI',
+    ],
+    [
+      'no iat',
+      async (port, token) => [
+        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { iat: undefined } }),
+      ],
+      'The DPoP proof was not issued within the accepted time window',
+    ],
+    [
+      'a proof over 8 KiB',
+      async (port, token) => [
+        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { pad: 'x'.repeat(6200) } }),
+      ],
+      'The DPoP proof is not a single compact JWT',
+    ],
+    [
+      'a character before the JWT',
+      async (port, token) => [`=${await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token })}`],
+      'The DPoP proof is not a single compact JWT',
+    ],
+    [
+      'a fourth segment',
+      async (port, token) => [`${await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token })}.e30`],
+      'The DPoP proof is not a single compact JWT',
+    ],
   ];
+
+  it('the limits themselves pass: a 256-character jti, iat at the edge of the window, an empty list element', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const now = Math.floor(Date.now() / 1000);
+    const htu = htuOf(port, '/dpop');
+    for (const proofs of [
+      [await proof({ key, htm: 'GET', htu, token, claims: { jti: 'j'.repeat(256) } })],
+      [await proof({ key, htm: 'GET', htu, token, claims: { iat: now - 58 } })],
+      [await proof({ key, htm: 'GET', htu, token, claims: { iat: now + 58 } })],
+      // RFC 9110 §5.6.1: a recipient ignores empty list elements.
+      [`${await proof({ key, htm: 'GET', htu, token })}, `],
+      [await proof({ key, htm: 'GET', htu, token }), ''],
+    ]) {
+      const response = await send({ port, path: '/dpop', token, proofs });
+      expect(response.status, proofs.join(' ').slice(0, 60)).toBe(200);
+    }
+  });
 
   it.each(bad)('%s: 401 invalid_dpop_proof, the DPoP challenge, nothing echoed', async (_name, make, description) => {
     const port = await app();
