@@ -416,6 +416,26 @@ describe('rule 54: DPoP proofs are checked completely', () => {
         ] as const,
     ),
     [
+      'htu with a user name',
+      async (port, token) => [await proof({ key, htm: 'GET', htu: `http://alice@127.0.0.1:${port}/dpop`, token })],
+      'The DPoP proof is for another URI',
+    ],
+    [
+      'htu with a password',
+      async (port, token) => [await proof({ key, htm: 'GET', htu: `http://:pw@127.0.0.1:${port}/dpop`, token })],
+      'The DPoP proof is for another URI',
+    ],
+    [
+      'htu with another scheme',
+      async (port, token) => [await proof({ key, htm: 'GET', htu: `ws://127.0.0.1:${port}/dpop`, token })],
+      'The DPoP proof is for another URI',
+    ],
+    [
+      'htu without // (WHATWG URL would read it as the same URI)',
+      async (port, token) => [await proof({ key, htm: 'GET', htu: `http:127.0.0.1:${port}/dpop`, token })],
+      'The DPoP proof is for another URI',
+    ],
+    [
       'an empty jti',
       async (port, token) => [await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { jti: '' } })],
       'The DPoP proof needs a jti of at most 256 characters',
@@ -726,6 +746,17 @@ describe('the external URI (htu)', () => {
       { mode: 'required', replayStore: { reserve: 'x' } },
       /"dpop.replayStore"/,
     ],
+    ...[
+      'ftp://api.example.com',
+      'https://api.example.com/?x=1',
+      'https://api.example.com/#x',
+      'https://ops@api.example.com',
+      'https://:pw@api.example.com',
+      42,
+    ].map(
+      (publicUrl) =>
+        [`publicUrl ${publicUrl}`, { mode: 'required', publicUrl }, /"publicUrl" must be an http\(s\) origin/] as const,
+    ),
     ['nonce null', { mode: 'required', nonce: null }, /"dpop.nonce" must be an object/],
     [
       'nonce without secrets',
@@ -757,6 +788,8 @@ describe('the external URI (htu)', () => {
       { mode: 'required', nonce: { secrets: [SECRET, bytes], lifetime: 10 } },
       { mode: 'required', nonce: { secrets: [bytes], lifetime: 86400 } },
       { mode: 'required', replayStore: { reserve: async () => true } },
+      { mode: 'required', publicUrl: new URL('https://api.example.com/') },
+      { mode: 'required', publicUrl: 'http://localhost:3000' },
     ]) {
       expect(() => guard(dpop as DpopOption), JSON.stringify(dpop)).not.toThrow();
     }
