@@ -40,6 +40,20 @@ function app(configure?: (app: express.Express) => void) {
   server.get('/dpop', guard({ mode: 'required', algorithms: ['ES256', 'PS256'] }), (req, res) => {
     res.json({ scheme: authOf(req)?.scheme, jkt: authOf(req)?.jkt });
   });
+  server.get(
+    '/dpop-query',
+    jwtAuth({
+      key: issuer.signer.verifyKey,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['ES256'],
+      methods: { query: true },
+      dpop: { mode: 'allowed', algorithms: ['ES256'] },
+    }),
+    (_req, res) => {
+      res.end('ok');
+    },
+  );
   server.get('/write', guard({ mode: 'allowed', algorithms: ['ES256'] }), requireScopes('write'), (_req, res) => {
     res.end('ok');
   });
@@ -202,6 +216,61 @@ describe('rule 52: a DPoP-bound token is refused as a bearer token', () => {
     expect(headerLines(response, 'www-authenticate')).toEqual([
       'DPoP realm="api", error="invalid_token", error_description="The access token is not bound to a DPoP key", algs="ES256 PS256"',
     ]);
+  });
+});
+
+describe('the access token of a DPoP request', () => {
+  const expired = () => issuer.token(key.jkt, { exp: Math.floor(Date.now() / 1000) - 3600 });
+
+  it('an expired bound token with a valid proof is invalid_token, answered in DPoP alone on a DPoP-only route', async () => {
+    const port = await app();
+    const token = await expired();
+    const proofs = [await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token })];
+    const response = await send({ port, path: '/dpop', token, proofs });
+    expect(response.status).toBe(401);
+    expect(headerLines(response, 'www-authenticate')).toEqual([
+      'DPoP realm="api", error="invalid_token", error_description="The access token expired", algs="ES256 PS256"',
+    ]);
+    expect(problem(response)).toMatchObject({ code: 'invalid_token', detail: 'The access token expired' });
+    expectNoEcho(response, token, ...proofs);
+  });
+
+  it('where both schemes are, the error goes in the DPoP challenge the client used; Bearer is offered bare', async () => {
+    const port = await app();
+    const token = await expired();
+    const proofs = [await proof({ key, htm: 'GET', htu: htuOf(port, '/both'), token })];
+    const response = await send({ port, path: '/both', token, proofs });
+    expect(response.status).toBe(401);
+    expect(headerLines(response, 'www-authenticate')).toEqual([
+      'Bearer realm="api"',
+      'DPoP realm="api", error="invalid_token", error_description="The access token expired", algs="ES256"',
+    ]);
+  });
+
+  it('a malformed token after DPoP is invalid_token in DPoP; the proof is not looked at', async () => {
+    const port = await app();
+    const response = await send({ port, path: '/dpop', token: 'not~a~token!', proofs: [] });
+    expect(response.status).toBe(401);
+    expect(headerLines(response, 'www-authenticate')).toEqual([
+      'DPoP realm="api", error="invalid_token", error_description="The access token is malformed", algs="ES256 PS256"',
+    ]);
+  });
+
+  it('a DPoP token also sent in the query is 400 invalid_request in DPoP, whatever the proof', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const proofs = [await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop-query'), token })];
+    const response = await send({ port, path: `/dpop-query?access_token=${token}`, token, proofs });
+    expect(response.status).toBe(400);
+    expect(headerLines(response, 'www-authenticate')).toEqual([
+      'Bearer realm="api"',
+      'DPoP realm="api", error="invalid_request", error_description="Multiple methods used to include access token", algs="ES256"',
+    ]);
+    expectNoEcho(response, token, ...proofs);
+    // The same token in the query alone, without DPoP, is a bearer token bound to a key: refused.
+    const alone = await rawRequest(port, { path: `/dpop-query?access_token=${token}` });
+    expect(alone.status).toBe(401);
+    expect(problem(alone)).toMatchObject({ code: 'invalid_token' });
   });
 });
 
