@@ -29,7 +29,9 @@ const alias = readdirSync(packagesDir).flatMap((dir) => {
     const built = file?.match(/^\.\/dist\/(.+)\.js$/);
     if (!built) return []; // ./package.json and the like
     const specifier = `${manifest.name}${subpath.slice(1)}`;
-    return [{ find: new RegExp(`^${escapeRegExp(specifier)}$`), replacement: `${packagesDir}${dir}/src/${built[1]}.ts` }];
+    return [
+      { find: new RegExp(`^${escapeRegExp(specifier)}$`), replacement: `${packagesDir}${dir}/src/${built[1]}.ts` },
+    ];
   });
 });
 
