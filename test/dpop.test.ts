@@ -302,7 +302,8 @@ describe('rule 54: DPoP proofs are checked completely', () => {
     }
   });
 
-  const bad: [string, (port: number, token: string) => Promise<string[]>, string][] = [
+  type BadProof = [string, (port: number, token: string) => Promise<string[]>, string];
+  const bad: BadProof[] = [
     ['no proof', async () => [], 'A DPoP proof is required'],
     [
       'two DPoP lines',
@@ -475,14 +476,13 @@ describe('rule 54: DPoP proofs are checked completely', () => {
         ['a jwk whose kty is an Object.prototype member', { kty: 'toString' }],
       ] as const
     ).map(
-      ([name, jwk]) =>
-        [
-          name,
-          async (port: number, token: string) => [
-            await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, header: { jwk } as never }),
-          ],
-          'The DPoP proof key must be a public JWK and nothing else',
-        ] as const,
+      ([name, jwk]): BadProof => [
+        name,
+        async (port, token) => [
+          await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, header: { jwk } as never }),
+        ],
+        'The DPoP proof key must be a public JWK and nothing else',
+      ],
     ),
     [
       'htu with a user name',
@@ -795,7 +795,7 @@ describe('the external URI (htu)', () => {
   });
 
   const SECRET = 'a-nonce-secret-that-is-32-bytes-long!';
-  it.each([
+  it.each<[string, unknown, RegExp]>([
     ['null', null, /option "dpop" must be an object/],
     ['a string', 'required', /option "dpop" must be an object/],
     ['no mode', {}, /"dpop.mode" must be "allowed" or "required"/],
@@ -822,10 +822,11 @@ describe('the external URI (htu)', () => {
       'https://ops@api.example.com',
       'https://:pw@api.example.com',
       42,
-    ].map(
-      (publicUrl) =>
-        [`publicUrl ${publicUrl}`, { mode: 'required', publicUrl }, /"publicUrl" must be an http\(s\) origin/] as const,
-    ),
+    ].map((publicUrl): [string, unknown, RegExp] => [
+      `publicUrl ${publicUrl}`,
+      { mode: 'required', publicUrl },
+      /"publicUrl" must be an http\(s\) origin/,
+    ]),
     ['nonce null', { mode: 'required', nonce: null }, /"dpop.nonce" must be an object/],
     [
       'nonce without secrets',
