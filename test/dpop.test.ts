@@ -9,7 +9,16 @@ import { authErrors, authOf, createMemoryReplayStore, jwtAuth, requireScopes } f
 import express from 'express';
 import { SignJWT } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AUDIENCE, type ClientKey, clientKey, createIssuer, ISSUER, type Issuer, proof } from './support/dpop.js';
+import {
+  AUDIENCE,
+  type ClientKey,
+  clientKey,
+  createIssuer,
+  ISSUER,
+  type Issuer,
+  type ProofInput,
+  proof,
+} from './support/dpop.js';
 import { header, headerLines, type RawResponse, rawRequest, serve } from './support/http.js';
 
 const SECRET_OLD = 'an-old-nonce-secret-of-32-bytes-at-least!';
@@ -303,6 +312,23 @@ describe('rule 54: DPoP proofs are checked completely', () => {
   });
 
   type BadProof = [string, (port: number, token: string) => Promise<string[]>, string];
+  type Change = Pick<ProofInput, 'claims' | 'header'>;
+  /**
+   * A proof for GET /dpop with some claims or header members replaced (or, as
+   * undefined, removed); a function when the change needs the port or the key,
+   * which exist only once the test runs.
+   */
+  const changed =
+    (change: Change | ((port: number) => Change)) =>
+    async (port: number, token: string): Promise<string[]> => [
+      await proof({
+        key,
+        htm: 'GET',
+        htu: htuOf(port, '/dpop'),
+        token,
+        ...(typeof change === 'function' ? change(port) : change),
+      }),
+    ];
   const bad: BadProof[] = [
     ['no proof', async () => [], 'A DPoP proof is required'],
     [
@@ -351,38 +377,16 @@ describe('rule 54: DPoP proofs are checked completely', () => {
     ],
     [
       'a jwk with an extra member',
-      async (port, token) => [
-        await proof({
-          key,
-          htm: 'GET',
-          htu: htuOf(port, '/dpop'),
-          token,
-          header: { jwk: { ...key.jwk, x5u: 'https://evil.test/' } },
-        }),
-      ],
+      changed(() => ({ header: { jwk: { ...key.jwk, x5u: 'https://evil.test/' } } })),
       'The DPoP proof key must be a public JWK and nothing else',
     ],
     [
       'a huge jti',
-      async (port, token) => [
-        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { jti: 'j'.repeat(257) } }),
-      ],
+      changed({ claims: { jti: 'j'.repeat(257) } }),
       'The DPoP proof needs a jti of at most 256 characters',
     ],
-    [
-      'no jti',
-      async (port, token) => [
-        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { jti: undefined } }),
-      ],
-      'The DPoP proof needs a jti of at most 256 characters',
-    ],
-    [
-      'typ JWT',
-      async (port, token) => [
-        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, header: { typ: 'JWT' } }),
-      ],
-      'The DPoP proof is not validly signed, or not of type dpop+jwt',
-    ],
+    ['no jti', changed({ claims: { jti: undefined } }), 'The DPoP proof needs a jti of at most 256 characters'],
+    ['typ JWT', changed({ header: { typ: 'JWT' } }), 'The DPoP proof is not validly signed, or not of type dpop+jwt'],
     [
       'htm POST on a GET',
       async (port, token) => [await proof({ key, htm: 'POST', htu: htuOf(port, '/dpop'), token })],
@@ -415,28 +419,12 @@ describe('rule 54: DPoP proofs are checked completely', () => {
     ],
     [
       'iat in the far future',
-      async (port, token) => [
-        await proof({
-          key,
-          htm: 'GET',
-          htu: htuOf(port, '/dpop'),
-          token,
-          claims: { iat: Math.floor(Date.now() / 1000) + 3600 },
-        }),
-      ],
+      changed(() => ({ claims: { iat: Math.floor(Date.now() / 1000) + 3600 } })),
       'The DPoP proof was not issued within the accepted time window',
     ],
     [
       'iat in the far past',
-      async (port, token) => [
-        await proof({
-          key,
-          htm: 'GET',
-          htu: htuOf(port, '/dpop'),
-          token,
-          claims: { iat: Math.floor(Date.now() / 1000) - 3600 },
-        }),
-      ],
+      changed(() => ({ claims: { iat: Math.floor(Date.now() / 1000) - 3600 } })),
       'The DPoP proof was not issued within the accepted time window',
     ],
     [
@@ -444,13 +432,7 @@ describe('rule 54: DPoP proofs are checked completely', () => {
       async (port, token) => [await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token: `${token}x` })],
       'The DPoP proof is not bound to this access token',
     ],
-    [
-      'no ath',
-      async (port, token) => [
-        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { ath: undefined } }),
-      ],
-      'The DPoP proof is not bound to this access token',
-    ],
+    ['no ath', changed({ claims: { ath: undefined } }), 'The DPoP proof is not bound to this access token'],
     [
       'a key other than the bound one',
       async (port, token) => [await proof({ key: otherKey, htm: 'GET', htu: htuOf(port, '/dpop'), token })],
@@ -478,9 +460,7 @@ describe('rule 54: DPoP proofs are checked completely', () => {
     ).map(
       ([name, jwk]): BadProof => [
         name,
-        async (port, token) => [
-          await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, header: { jwk } as never }),
-        ],
+        changed({ header: { jwk } as never }),
         'The DPoP proof key must be a public JWK and nothing else',
       ],
     ),
@@ -504,43 +484,21 @@ describe('rule 54: DPoP proofs are checked completely', () => {
       async (port, token) => [await proof({ key, htm: 'GET', htu: `http:127.0.0.1:${port}/dpop`, token })],
       'The DPoP proof is for another URI',
     ],
-    [
-      'an empty jti',
-      async (port, token) => [await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { jti: '' } })],
-      'The DPoP proof needs a jti of at most 256 characters',
-    ],
+    ['an empty jti', changed({ claims: { jti: '' } }), 'The DPoP proof needs a jti of at most 256 characters'],
     [
       'an htu that is not a string',
-      async (port, token) => [
-        await proof({
-          key,
-          htm: 'GET',
-          htu: htuOf(port, '/dpop'),
-          token,
-          claims: { htu: { href: htuOf(port, '/dpop') } },
-        }),
-      ],
+      changed((port) => ({ claims: { htu: { href: htuOf(port, '/dpop') } } })),
       'The DPoP proof is for another URI',
     ],
-    [
-      'no htu',
-      async (port, token) => [
-        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { htu: undefined } }),
-      ],
-      'The DPoP proof is for another URI',
-    ],
+    ['no htu', changed({ claims: { htu: undefined } }), 'The DPoP proof is for another URI'],
     [
       'no iat',
-      async (port, token) => [
-        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { iat: undefined } }),
-      ],
+      changed({ claims: { iat: undefined } }),
       'The DPoP proof was not issued within the accepted time window',
     ],
     [
       'a proof over 8 KiB',
-      async (port, token) => [
-        await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token, claims: { pad: 'x'.repeat(6200) } }),
-      ],
+      changed({ claims: { pad: 'x'.repeat(6200) } }),
       'The DPoP proof is not a single compact JWT',
     ],
     [
