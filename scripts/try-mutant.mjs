@@ -8,11 +8,12 @@
  *
  * The id is the one in reports/mutation/index.html (or mutation.json). The
  * tests run under vitest.stryker.config.ts, which points every package at its
- * sources, as in the mutation run. The source is restored even when the tests
- * are interrupted (Ctrl-C).
+ * sources, as in the mutation run. The source is restored even when the run
+ * is interrupted (Ctrl-C, or a SIGTERM or SIGHUP).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 
 const [id, ...given] = process.argv.slice(2);
 if (id === undefined) {
@@ -44,10 +45,14 @@ console.log(`${file}:${mutant.location.start.line} ${mutant.mutatorName} (${muta
 console.log(`  ${source.slice(start, end)}\n  => ${mutant.replacement}`);
 
 const restore = () => writeFileSync(file, source);
-process.on('SIGINT', () => {
-  restore();
-  process.exit(130);
-});
+// Without a handler, SIGTERM or SIGHUP would end the process at once and leave the mutant in the source.
+// With one, the signal waits for the test run, and `finally` restores the file.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    restore();
+    process.exit(128 + os.constants.signals[signal]);
+  });
+}
 writeFileSync(file, source.slice(0, start) + mutant.replacement + source.slice(end));
 try {
   const run = spawnSync('npx', ['vitest', 'run', '-c', 'vitest.stryker.config.ts', ...files.filter(Boolean)], {
