@@ -158,11 +158,13 @@ function routes<H>(
   return chains as [string, H[]][];
 }
 
-/** What every route answers once its chain let the request through; a CORS preflight gets 204. */
-function success(route: string, method: string, auth: AuthInfo | undefined) {
-  if (method === 'OPTIONS') return { status: 204, headers: { ...PREFLIGHT_HEADERS, 'x-auth': auth ? 'set' : 'none' } };
+/** What every route answers once its chain let the request through, whatever the method: a preflight must never get it. */
+function success(route: string, _method: string, auth: AuthInfo | undefined) {
   return { status: 200, headers: {}, body: { route, auth: auth ?? null } };
 }
+
+/** A CORS preflight, as the apps' CORS layer (mounted before every route) recognises it. */
+const isPreflight = (method: string, requestMethod: unknown) => method === 'OPTIONS' && requestMethod !== undefined;
 
 const errorsBySlug = new Map(errorCases.map((c) => [slugOf(c), c.error]));
 
@@ -221,6 +223,11 @@ function buildExpress(
   const metadata = expressAdapter.resourceMetadata(METADATA_OPTIONS);
   if (metadata.url !== METADATA_URL) throw new Error(`resourceMetadata serves ${metadata.url}`);
   app.use(metadata);
+  // The application's CORS layer, first, letting preflights on as cors({ preflightContinue: true }) does.
+  app.use((req, res, next) => {
+    if (isPreflight(req.method, req.headers['access-control-request-method'])) res.set(PREFLIGHT_HEADERS);
+    next();
+  });
   app.use(make.urlencoded({ extended: false }));
   for (const name of profileNames) {
     const router = make.Router();
@@ -275,6 +282,10 @@ function buildKoa(make: typeof Koa, f: Fixtures, events: AuthErrorEvent[]): Koa 
   const metadata = koaAdapter.resourceMetadata(METADATA_OPTIONS);
   if (metadata.url !== METADATA_URL) throw new Error(`resourceMetadata serves ${metadata.url}`);
   app.use(metadata);
+  app.use(async (ctx, next) => {
+    if (isPreflight(ctx.method, ctx.headers['access-control-request-method'])) ctx.set(PREFLIGHT_HEADERS);
+    await next();
+  });
   app.use(bodyParser());
   for (const name of profileNames) {
     const prefix = profiles[name].prefix;
@@ -329,6 +340,13 @@ function buildHono(f: Fixtures, events: AuthErrorEvent[]): Hono {
   const metadata = fetchAdapter.authErrors().resourceMetadata(METADATA_OPTIONS);
   if (metadata.url !== METADATA_URL) throw new Error(`resourceMetadata serves ${metadata.url}`);
   app.use(honoGate(metadata));
+  // On c.res.headers, as Hono's own cors() sets them: Hono merges those into a Response a gate returns.
+  app.use(async (c, next) => {
+    if (isPreflight(c.req.method, c.req.header('access-control-request-method'))) {
+      for (const [name, value] of Object.entries(PREFLIGHT_HEADERS)) c.res.headers.set(name, value);
+    }
+    await next();
+  });
   for (const name of profileNames) {
     const auth = fetchAdapter.authErrors(optionsOf(name, events) as fetchAdapter.AuthErrorsOptions);
     const answer = (err: unknown, c: Context): Response => {
@@ -391,6 +409,9 @@ async function buildFastify(f: Fixtures, events: AuthErrorEvent[]): Promise<Fast
   const metadata = fastifyAdapter.resourceMetadata(METADATA_OPTIONS);
   if (metadata.url !== METADATA_URL) throw new Error(`resourceMetadata serves ${metadata.url}`);
   app.addHook('onRequest', metadata);
+  app.addHook('onRequest', async (request, reply) => {
+    if (isPreflight(request.method, request.headers['access-control-request-method'])) reply.headers(PREFLIGHT_HEADERS);
+  });
   app.setErrorHandler((err, _request, reply) => {
     const untouched = reply.statusCode === 200 && Object.keys(reply.getHeaders()).length === 0;
     const { status, body } = fallbackBody(err, thrown, untouched);

@@ -422,14 +422,17 @@ const PREFLIGHT = [
   ['Access-Control-Request-Method', 'GET'],
   ['Access-Control-Request-Headers', 'authorization'],
 ] as const;
-/** What the routes answer to a CORS preflight that reached them; `x-auth` says nobody was authenticated. */
+/**
+ * What the apps' CORS layer, mounted before every route, sets on a preflight before it lets it on
+ * (as cors() with preflightContinue does); the routes' handlers answer 200 with a body if one reaches them.
+ */
 export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
   'access-control-allow-origin': 'https://app.example',
   'access-control-allow-methods': 'GET',
   'access-control-allow-headers': 'authorization',
-  'x-auth': 'none',
 };
-const preflightPassed: Expected = {
+/** A guard or check ended the preflight (rule 62): 204, no body, the CORS layer's headers kept, no handler run. */
+const preflightEnded: Expected = {
   status: 204,
   challenges: [],
   mediaType: null,
@@ -1014,9 +1017,9 @@ export const requestCases: readonly RequestCase[] = [
     expect: app.invalidCredentials(),
   },
   {
-    name: 'admin: CORS preflight passes the guard and the policy',
+    name: 'admin: CORS preflight is ended by the guard, never reaching the policy or the route',
     request: { method: 'OPTIONS', path: '/admin', headers: PREFLIGHT },
-    expect: preflightPassed,
+    expect: preflightEnded,
   },
 
   // --- opaque Bearer
@@ -1149,9 +1152,9 @@ export const requestCases: readonly RequestCase[] = [
     expect: app.unauthorized('Bearer'),
   },
   {
-    name: 'bearer: CORS preflight is not challenged',
+    name: 'bearer: CORS preflight is not challenged and never reaches the route',
     request: { method: 'OPTIONS', path: '/bearer', headers: PREFLIGHT },
-    expect: preflightPassed,
+    expect: preflightEnded,
   },
   {
     name: 'bearer: OPTIONS without Access-Control-Request-Method is not a preflight',
@@ -1370,9 +1373,9 @@ export const requestCases: readonly RequestCase[] = [
     expect: app.invalidToken('The access token expired'),
   },
   {
-    name: 'jwt/read: CORS preflight is not challenged',
+    name: 'jwt/read: CORS preflight is not challenged and never reaches the route',
     request: { method: 'OPTIONS', path: '/jwt/read', headers: PREFLIGHT },
-    expect: preflightPassed,
+    expect: preflightEnded,
   },
   {
     name: 'jwt/many: scopes given as arrays and arguments are all required, in order',
@@ -1429,9 +1432,19 @@ export const requestCases: readonly RequestCase[] = [
     expect: app.invalidToken('The access token signature is invalid'),
   },
   {
-    name: 'jwt/stepup: CORS preflight passes the step-up check',
+    name: 'jwt/stepup: CORS preflight is ended, never reaching the step-up check or the route',
     request: { method: 'OPTIONS', path: '/jwt/stepup', headers: PREFLIGHT },
-    expect: preflightPassed,
+    expect: preflightEnded,
+  },
+  {
+    name: 'jwt/read: a CORS preflight with a valid token is ended all the same',
+    request: withToken('read', '/jwt/read', { method: 'OPTIONS', headers: PREFLIGHT }),
+    expect: preflightEnded,
+  },
+  {
+    name: 'unguarded: a check alone ends a CORS preflight too',
+    request: { method: 'OPTIONS', path: '/unguarded', headers: PREFLIGHT },
+    expect: preflightEnded,
   },
   {
     name: 'jwt/fresh: authentication older than max_age',

@@ -25,6 +25,7 @@ export { createBasicGuard, createBearerGuard, createJwtGuard, type Guard } from 
 export { fetchRenderFacts, fromFetchRequest } from './guards/fetch-request.js';
 export { type AdapterBindings, createGuardKit, type GuardKit } from './guards/kit.js';
 export { fromNodeRequest, renderFacts } from './guards/node-request.js';
+export { PREFLIGHT, type Preflight } from './guards/preflight.js';
 export { storeAuth, storedAuth } from './guards/store.js';
 export * from './index.js';
 export { createJwtVerifier, type JwtVerifier, type VerifiedJwt } from './jwt.js';

@@ -20,6 +20,7 @@ import {
   forbidden,
   fromNodeRequest,
   invalidCredentials,
+  PREFLIGHT,
   safeEqual,
 } from '@auth-errors/core/adapter';
 import { exportSPKI, type GenerateKeyPairResult, generateKeyPair, SignJWT } from 'jose';
@@ -47,12 +48,11 @@ async function failure(promise: Promise<unknown>): Promise<AuthError> {
   return result as AuthError;
 }
 
-/** What a guard resolves to when it authenticates, or lets a preflight through: a failure fails the test. */
-async function authenticated<P>(
-  promise: Promise<AuthInfo<P> | AuthError | undefined>,
-): Promise<AuthInfo<P> | undefined> {
+/** What a guard resolves to when it authenticates: a failure or a preflight's end fails the test. */
+async function authenticated<P>(promise: Promise<AuthInfo<P> | AuthError | typeof PREFLIGHT>): Promise<AuthInfo<P>> {
   const result = await promise;
   if (AuthError.is(result)) throw new Error(`expected authentication, got ${result.code}`);
+  if (result === PREFLIGHT) throw new Error('expected authentication, got the end of a preflight');
   return result;
 }
 
@@ -199,10 +199,11 @@ describe('createBasicGuard', () => {
     }
   });
 
-  it('a CORS preflight resolves undefined without reading credentials', async () => {
+  it('a CORS preflight resolves PREFLIGHT (the adapter ends it with 204) without reading credentials (rule 62)', async () => {
     const verify = vi.fn(() => true);
-    expect(await createBasicGuard({ verify })(preflight)).toBeUndefined();
-    expect(await createBasicGuard({ verify })({ ...preflight, authorization: ['Basic a', 'Basic b'] })).toBeUndefined();
+    expect(await createBasicGuard({ verify })(preflight)).toBe(PREFLIGHT);
+    expect(await createBasicGuard({ verify })({ ...preflight, authorization: ['Basic a', 'Basic b'] })).toBe(PREFLIGHT);
+    expect(await createBasicGuard({ verify })({ ...preflight, authorization: [basic('u', 'p')] })).toBe(PREFLIGHT);
     expect(verify).not.toHaveBeenCalled();
   });
 
@@ -347,11 +348,12 @@ describe('createBearerGuard', () => {
     });
   });
 
-  it('a CORS preflight resolves undefined', async () => {
-    expect(await guard(preflight)).toBeUndefined();
+  it('a CORS preflight resolves PREFLIGHT, with or without a token (rule 62)', async () => {
+    expect(await guard(preflight)).toBe(PREFLIGHT);
+    expect(await guard({ ...preflight, authorization: ['Bearer good'] })).toBe(PREFLIGHT);
     expect(
       await createBearerGuard({ verify, methods: { query: true } })({ ...preflight, url: '/?access_token=a' }),
-    ).toBe(undefined);
+    ).toBe(PREFLIGHT);
   });
 });
 
@@ -400,10 +402,10 @@ describe('createJwtGuard', () => {
     }
   });
 
-  it('no token → credentials_required; preflight → undefined', async () => {
+  it('no token → credentials_required; preflight → PREFLIGHT', async () => {
     const guard = createJwtGuard(options());
     await expectCode(guard(request()), 'credentials_required', 401);
-    expect(await guard(preflight)).toBeUndefined();
+    expect(await guard(preflight)).toBe(PREFLIGHT);
   });
 
   it('reads a query token only when methods.query', async () => {
@@ -437,8 +439,10 @@ describe('createScopeCheck', () => {
     await expectCode(createScopeCheck(['a'])(undefined, request()), 'credentials_required', 401);
   });
 
-  it('a preflight passes', async () => {
-    await expect(createScopeCheck(['a'])(undefined, preflight)).resolves.toBeUndefined();
+  it('a preflight resolves PREFLIGHT, authenticated or not (rule 62)', async () => {
+    await expect(createScopeCheck(['a'])(undefined, preflight)).resolves.toBe(PREFLIGHT);
+    const granted: AuthInfo = { scheme: 'Bearer', principal: {}, scopes: ['a'] };
+    await expect(createScopeCheck(['a'])(granted, preflight)).resolves.toBe(PREFLIGHT);
   });
 });
 
@@ -484,10 +488,10 @@ describe('createPolicyCheck', () => {
     await expect(createPolicyCheck(() => Promise.reject(denial))(auth, request())).resolves.toBe(denial);
   });
 
-  it('401 without authentication (policy not called); a preflight passes', async () => {
+  it('401 without authentication (policy not called); a preflight resolves PREFLIGHT', async () => {
     const policy = vi.fn(() => true);
     await expectCode(createPolicyCheck(policy)(undefined, request()), 'credentials_required', 401);
-    await expect(createPolicyCheck(policy)(undefined, preflight)).resolves.toBeUndefined();
+    await expect(createPolicyCheck(policy)(undefined, preflight)).resolves.toBe(PREFLIGHT);
     expect(policy).not.toHaveBeenCalled();
   });
 });
@@ -558,10 +562,10 @@ describe('createStepUpCheck (RFC 9470)', () => {
     await expectCode(check(tokenAuth({ auth_time: 1 }), request()), 'insufficient_user_authentication', 401);
   });
 
-  it('401 credentials_required without authentication; a preflight passes', async () => {
+  it('401 credentials_required without authentication; a preflight resolves PREFLIGHT', async () => {
     const check = createStepUpCheck({ acrValues: ['myACR'] }, clock);
     await expectCode(check(undefined, request()), 'credentials_required', 401);
-    await expect(check(undefined, preflight)).resolves.toBeUndefined();
+    await expect(check(undefined, preflight)).resolves.toBe(PREFLIGHT);
   });
 });
 
@@ -638,7 +642,9 @@ describe('fromNodeRequest on a real node:http request', () => {
         .then((info) =>
           AuthError.is(info)
             ? { ok: false, code: info.code, status: info.status }
-            : { ok: true, scopes: info?.scopes ?? null },
+            : info === PREFLIGHT
+              ? { ok: false, ended: 'preflight' }
+              : { ok: true, scopes: info.scopes },
         )
         .then((result) => {
           const body = JSON.stringify({
@@ -722,7 +728,7 @@ describe('fromNodeRequest on a real node:http request', () => {
   it('OPTIONS with Access-Control-Request-Method is a preflight; plain OPTIONS is not', async () => {
     expect(
       await raw(['OPTIONS /r HTTP/1.1', 'Origin: https://app.example', 'Access-Control-Request-Method: GET']),
-    ).toMatchObject({ ok: true, preflight: true, scopes: null });
+    ).toMatchObject({ ok: false, ended: 'preflight', preflight: true });
     expect(await raw(['OPTIONS /r HTTP/1.1', 'Origin: https://app.example'])).toMatchObject({
       ok: false,
       preflight: false,

@@ -13,6 +13,7 @@ import {
   createBearerGuard,
   forbidden,
   type Guard,
+  PREFLIGHT,
   type Verdict,
 } from '@auth-errors/core/adapter';
 import { describe, expect, it } from 'vitest';
@@ -48,7 +49,8 @@ const schemes = [
 async function outcome(guard: Guard<unknown>, req: AuthRequest) {
   const result = await guard(req);
   if (AuthError.is(result)) return { code: result.code, status: result.status, cause: result.cause };
-  return { principal: result?.principal };
+  if (result === PREFLIGHT) throw new Error('a GET is no preflight');
+  return { principal: result.principal };
 }
 
 describe.each(schemes)('$scheme verify', ({ guard, request: req, ownPrincipal, wrong }) => {
@@ -61,9 +63,9 @@ describe.each(schemes)('$scheme verify', ({ guard, request: req, ownPrincipal, w
       ),
     ).toEqual({ principal });
     const info = await guard(async () => principal)(req);
-    expect(AuthError.is(info)).toBe(false);
-    expect(!AuthError.is(info) && info?.principal).toBe(principal);
-    expect(!AuthError.is(info) && info?.scopes).toEqual(['orders:read']);
+    if (AuthError.is(info) || info === PREFLIGHT) throw new Error('expected authentication');
+    expect(info.principal).toBe(principal);
+    expect(info.scopes).toEqual(['orders:read']);
   });
 
   it("true is the scheme's own principal, which never holds the token", async () => {

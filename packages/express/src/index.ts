@@ -39,6 +39,11 @@ function write(res: Response, response: core.RenderedResponse): void {
   res.end(response.body);
 }
 
+/** A CORS preflight ends here (rule 62): 204, no body, the headers a CORS layer set before kept. */
+function endPreflight(res: Response): void {
+  res.status(204).end();
+}
+
 function authRequest(req: Request): core.AuthRequest {
   return core.fromNodeRequest(req, { url: req.originalUrl, body: req.body, origin: () => externalOrigin(req) });
 }
@@ -60,15 +65,17 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
     fromGuard: (guard) => (req, res, next) => {
       guard(authRequest(req)).then((auth) => {
         if (core.AuthError.is(auth)) return next(auth);
-        if (auth !== undefined) {
-          core.storeAuth(req, auth, guard);
-          for (const [name, value] of core.successHeaders(auth)) res.setHeader(name, value);
-        }
+        if (auth === core.PREFLIGHT) return endPreflight(res);
+        core.storeAuth(req, auth, guard);
+        for (const [name, value] of core.successHeaders(auth)) res.setHeader(name, value);
         next();
       }, next);
     },
-    fromCheck: (check) => (req, _res, next) => {
-      check(core.storedAuth(req), authRequest(req)).then(next, next);
+    fromCheck: (check) => (req, res, next) => {
+      check(core.storedAuth(req), authRequest(req)).then(
+        (failure) => (failure === core.PREFLIGHT ? endPreflight(res) : next(failure)),
+        next,
+      );
     },
     fromResponder: (respond) => (req, res, next) => {
       const response = respond(core.renderFacts(req, req.originalUrl));

@@ -67,30 +67,47 @@ describe.each(expressVersions)('%s', (_name, express) => {
   });
 
   describe('cors() and the guards', () => {
-    it('a CORS preflight is not challenged, even with the guards mounted before cors()', async () => {
+    const preflightHeaders = [
+      ['Origin', 'https://app.example'],
+      ['Access-Control-Request-Method', 'GET'],
+      ['Access-Control-Request-Headers', 'authorization'],
+    ] as const;
+
+    it('a preflight is answered by cors() mounted first (preflightContinue: false), before any guard (rule 62)', async () => {
       const app = express();
-      app.use(jwt());
-      app.use(requireScopes('read'));
-      app.use(requireAuth(() => false));
       app.use(cors({ exposedHeaders: ['WWW-Authenticate'] }));
+      app.use(jwt());
       app.get('/orders', ok);
-      const onError = vi.fn();
-      app.use(authErrors({ onError }));
-      const port = await serve(app);
-      const origin = ['Origin', 'https://app.example'] as const;
-      const preflight = await rawRequest(port, {
+      app.use(authErrors());
+      const preflight = await rawRequest(await serve(app), {
         method: 'OPTIONS',
         path: '/orders',
-        headers: [
-          origin,
-          ['Access-Control-Request-Method', 'GET'],
-          ['Access-Control-Request-Headers', 'authorization'],
-        ],
+        headers: preflightHeaders,
       });
       expect(preflight.status).toBe(204);
       expect(header(preflight, 'access-control-allow-origin')).toBe('*');
       expect(header(preflight, 'access-control-allow-headers')).toBe('authorization');
       expect(headerLines(preflight, 'www-authenticate')).toEqual([]);
+    });
+
+    it('with the guards mounted before cors(), the first guard ends the preflight: 204, not challenged, and no CORS headers, so the browser refuses it (rule 62)', async () => {
+      const app = express();
+      app.use(jwt());
+      app.use(requireScopes('read'));
+      app.use(requireAuth(() => false));
+      app.use(cors({ exposedHeaders: ['WWW-Authenticate'] }));
+      const handler = vi.fn(ok);
+      app.all('/orders', handler);
+      const onError = vi.fn();
+      app.use(authErrors({ onError }));
+      const port = await serve(app);
+      const origin = ['Origin', 'https://app.example'] as const;
+      const preflight = await rawRequest(port, { method: 'OPTIONS', path: '/orders', headers: preflightHeaders });
+      expect(preflight.status).toBe(204);
+      expect(preflight.rawBody.length).toBe(0);
+      expect(header(preflight, 'access-control-allow-origin')).toBeUndefined();
+      expect(headerLines(preflight, 'www-authenticate')).toEqual([]);
+      expect(handler).not.toHaveBeenCalled();
       expect(onError).not.toHaveBeenCalled();
       // OPTIONS without Access-Control-Request-Method is no preflight: it is challenged.
       const plainOptions = await rawRequest(port, { method: 'OPTIONS', path: '/orders', headers: [origin] });

@@ -98,6 +98,11 @@ async function plugin(fastify: Parameters<FastifyPluginAsync>[0], options: AuthE
  */
 export const authErrors = fastifyPlugin(plugin, { fastify: '5.x', name: '@auth-errors/fastify' });
 
+/** A CORS preflight ends here (rule 62): 204, no body, the headers a CORS hook set before kept; no later hook or handler runs. */
+function endPreflight(reply: FastifyReply): FastifyReply {
+  return reply.code(204).send();
+}
+
 function authRequest(request: FastifyRequest): core.AuthRequest {
   // request.protocol and request.host honour Fastify's `trustProxy` option, and only it.
   const origin = () => `${request.protocol}://${request.host}`;
@@ -109,8 +114,8 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
     fromGuard: (guard) => (request, reply) =>
       guard(authRequest(request)).then(
         (auth) => {
-          if (auth === undefined) return undefined;
           if (core.AuthError.is(auth)) return answer(request, reply)(auth);
+          if (auth === core.PREFLIGHT) return endPreflight(reply);
           core.storeAuth(request, auth, guard);
           for (const [name, value] of core.successHeaders(auth)) reply.header(name, value);
           return undefined;
@@ -119,7 +124,12 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
       ),
     fromCheck: (check) => (request, reply) =>
       check(core.storedAuth(request), authRequest(request)).then(
-        (failure) => (failure === undefined ? undefined : answer(request, reply)(failure)),
+        (failure) =>
+          failure === undefined
+            ? undefined
+            : failure === core.PREFLIGHT
+              ? endPreflight(reply)
+              : answer(request, reply)(failure),
         answer(request, reply),
       ),
     fromResponder: (respond) => async (request, reply) => {

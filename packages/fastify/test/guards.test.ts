@@ -179,7 +179,7 @@ describe('guards as onRequest hooks', () => {
     expect(header(res, 'cache-control')).toBe('private');
   });
 
-  it('a CORS preflight passes, and a cross-origin 401 exposes WWW-Authenticate next to what CORS set (rule 62)', async () => {
+  it('a CORS preflight is ended by the guard (204, what CORS set kept, the handler not run), and a cross-origin 401 exposes WWW-Authenticate next to what CORS set (rule 62)', async () => {
     const bearer = fastifyAuth.bearerAuth({ verify: () => false });
     const port = await app((f) => {
       f.addHook('onRequest', async (_request, reply) => {
@@ -196,8 +196,10 @@ describe('guards as onRequest hooks', () => {
         ['Access-Control-Request-Method', 'GET'],
       ],
     });
-    expect(preflight.status).toBe(200);
-    expect(preflight.body).toBe('reached');
+    expect(preflight.status).toBe(204);
+    expect(preflight.rawBody.length).toBe(0);
+    expect(header(preflight, 'access-control-allow-origin')).toBe('https://app.example');
+    expect(header(preflight, 'www-authenticate')).toBeUndefined();
     const res = await rawRequest(port, { path: '/orders', headers: [['Origin', 'https://app.example']] });
     expect(res.status).toBe(401);
     expect(header(res, 'access-control-allow-origin')).toBe('https://app.example');

@@ -67,6 +67,14 @@ function toResponse(rendered: core.RenderedResponse): Response {
 }
 
 /**
+ * A CORS preflight ends at the gate (rule 62): 204 and no body. A framework that
+ * merges the headers an earlier layer set (Hono's `c.res`) keeps a CORS layer's.
+ */
+function preflightEnded(): Response {
+  return new Response(null, { status: 204 });
+}
+
+/**
  * A request's AuthInfo is kept on the `Request` itself, under registered symbols
  * (core/guards/store.ts): a WeakMap beside it costs every garbage collection an
  * ephemeron per request in flight.
@@ -102,20 +110,21 @@ export function authErrors(options?: AuthErrorsOptions): FetchAuth {
     if (response === undefined) throw thrown;
     return response;
   };
-  /** A step resolves to the AuthError the request fails with, or to nothing when it may go on. */
+  /** A step resolves to the AuthError the request fails with, to PREFLIGHT, or to nothing when it may go on. */
   const gate =
-    (step: (request: Request) => Promise<core.AuthError | undefined>): Gate =>
+    (step: (request: Request) => Promise<core.AuthError | core.Preflight | undefined>): Gate =>
     (request) =>
       step(request).then(
-        (failure) => (failure === undefined ? undefined : answer(failure, request)),
+        (failure) =>
+          failure === undefined ? undefined : failure === core.PREFLIGHT ? preflightEnded() : answer(failure, request),
         (thrown) => answer(thrown, request),
       );
   const kit = core.createGuardKit<Gate, Request>({
     fromGuard: (guard) =>
       gate(async (request) => {
         const auth = await guard(core.fromFetchRequest(request));
-        if (core.AuthError.is(auth)) return auth;
-        if (auth !== undefined) core.storeAuth(authTarget(request), auth, guard);
+        if (core.AuthError.is(auth) || auth === core.PREFLIGHT) return auth;
+        core.storeAuth(authTarget(request), auth, guard);
         return undefined;
       }),
     fromCheck: (check) =>

@@ -286,15 +286,16 @@ describe('what the Fetch API changes', () => {
     expect(cors?.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate');
   });
 
-  it('a CORS preflight passes every gate untouched (rule 62)', async () => {
+  it('a CORS preflight is ended by every gate: 204, no body, no challenge, nothing after it (rule 62)', async () => {
     const { bearer, canRead } = api();
-    const preflight = get(
-      '/orders',
-      { origin: 'https://app.example', 'access-control-request-method': 'GET' },
-      'OPTIONS',
-    );
-    expect(await bearer(preflight)).toBeUndefined();
-    expect(await canRead(preflight)).toBeUndefined();
+    const preflight = () =>
+      get('/orders', { origin: 'https://app.example', 'access-control-request-method': 'GET' }, 'OPTIONS');
+    for (const gate of [bearer, canRead]) {
+      const response = await gate(preflight());
+      expect(response?.status).toBe(204);
+      expect(response?.body).toBeNull();
+      expect([...(response?.headers.keys() ?? [])]).toEqual([]);
+    }
   });
 
   it('a query token: handle() marks the success response Cache-Control: private (RFC 6750 §2.3)', async () => {

@@ -44,6 +44,11 @@ function write(ctx: Context, response: core.RenderedResponse): void {
   }
 }
 
+/** A CORS preflight ends here (rule 62): 204, no body, the headers a CORS layer set before kept; next() is not called. */
+function endPreflight(ctx: Context): void {
+  ctx.status = 204;
+}
+
 function authRequest(ctx: Context): core.AuthRequest {
   // ctx.protocol and ctx.host honour app.proxy, and only it (Koa 3's ctx.origin is not the URL's origin).
   const body = (ctx.request as { body?: unknown }).body;
@@ -56,14 +61,14 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
       const auth = await guard(authRequest(ctx));
       // Thrown to authErrors(), registered before the routes.
       if (core.AuthError.is(auth)) throw auth;
-      if (auth !== undefined) {
-        core.storeAuth(ctx.state, auth, guard);
-        for (const [name, value] of core.successHeaders(auth)) ctx.set(name, value);
-      }
+      if (auth === core.PREFLIGHT) return endPreflight(ctx);
+      core.storeAuth(ctx.state, auth, guard);
+      for (const [name, value] of core.successHeaders(auth)) ctx.set(name, value);
       await next();
     },
     fromCheck: (check) => async (ctx, next) => {
       const failure = await check(core.storedAuth(ctx.state), authRequest(ctx));
+      if (failure === core.PREFLIGHT) return endPreflight(ctx);
       if (failure !== undefined) throw failure;
       await next();
     },

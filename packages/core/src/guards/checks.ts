@@ -16,14 +16,16 @@ import {
 import { fail } from '../options.js';
 import { readProperty } from '../safe-read.js';
 import { type AuthInfo, challengeContext } from './auth-info.js';
+import { PREFLIGHT, type Preflight } from './preflight.js';
 import type { AuthRequest } from './request.js';
 
 /**
- * Resolves to `undefined` when the request may go on, or to the AuthError it
- * fails with (resolved, not thrown, as a guard's: see `Guard`). It rejects
- * only with what a policy throws that is not an auth failure.
+ * Resolves to `undefined` when the request may go on, to the AuthError it
+ * fails with (resolved, not thrown, as a guard's: see `Guard`), or to
+ * `PREFLIGHT` for a CORS preflight, which the adapter ends with 204. It
+ * rejects only with what a policy throws that is not an auth failure.
  */
-export type Check = (auth: AuthInfo | undefined, request: AuthRequest) => Promise<AuthError | undefined>;
+export type Check = (auth: AuthInfo | undefined, request: AuthRequest) => Promise<AuthError | Preflight | undefined>;
 
 const unauthenticated = (auth: AuthInfo | undefined): auth is undefined => auth === undefined || auth === null;
 
@@ -32,7 +34,7 @@ export function createScopeCheck(scopes: readonly string[]): Check {
   const required = [...scopes];
   insufficientScope(required); // validates now: a bad scope is a TypeError at creation
   return async (auth, request) => {
-    if (request.preflight) return undefined;
+    if (request.preflight) return PREFLIGHT;
     if (unauthenticated(auth)) return credentialsRequired();
     const granted = auth.scopes;
     return required.every((s) => granted.includes(s)) ? undefined : insufficientScope(required, challengeContext(auth));
@@ -51,7 +53,7 @@ export type Policy<Principal = unknown> = (
 export function createPolicyCheck<Principal = unknown>(policy: Policy<Principal>): Check {
   if (typeof policy !== 'function') fail('requireAuth needs a predicate function');
   return async (auth, request) => {
-    if (request.preflight) return undefined;
+    if (request.preflight) return PREFLIGHT;
     if (unauthenticated(auth)) return credentialsRequired();
     try {
       return (await policy(auth as AuthInfo<Principal>, request)) === true ? undefined : forbidden();
@@ -67,7 +69,7 @@ export function createStepUpCheck(requirement: StepUpRequirement, now: () => num
   assertStepUp(requirement);
   const { acrValues, maxAge } = requirement;
   return async (auth, request) => {
-    if (request.preflight) return undefined;
+    if (request.preflight) return PREFLIGHT;
     if (unauthenticated(auth)) return credentialsRequired();
     const info = auth;
     // A DPoP caller is answered in DPoP; others as before, in Bearer.

@@ -14,6 +14,7 @@ import { AuthError, credentialsRequired, invalidCredentials, invalidRequest, inv
 import { createJwtVerification, type JwtVerifierOptions } from '../jwt.js';
 import { fail, validateFunction } from '../options.js';
 import { type AuthInfo, scopesOf, withDpopChallenge } from './auth-info.js';
+import { PREFLIGHT, type Preflight } from './preflight.js';
 import type { AuthRequest } from './request.js';
 import { type PrincipalOf, runVerify, type Verdict } from './verdict.js';
 
@@ -21,12 +22,12 @@ export type { PrincipalOf, Verdict } from './verdict.js';
 
 /**
  * Resolves to the AuthInfo; to the AuthError the request fails with; or to
- * `undefined` for a CORS preflight, which is never challenged. Failures are
+ * `PREFLIGHT` for a CORS preflight, which the adapter ends with 204. Failures are
  * resolved, not thrown: a throw costs V8 a stack walk and a rejected promise
  * costs the runtime's rejection tracking, on the paths clients hit most (no
  * credentials, a bad token). It rejects only with what is not an auth failure.
  */
-export type Guard<Principal = unknown> = (request: AuthRequest) => Promise<AuthInfo<Principal> | AuthError | undefined>;
+export type Guard<Principal = unknown> = (request: AuthRequest) => Promise<AuthInfo<Principal> | AuthError | Preflight>;
 
 /** `V` is what `verify` resolves to; the principal's type is inferred from it. */
 export interface BasicGuardOptions<V extends Verdict = Verdict> {
@@ -146,7 +147,7 @@ export function createBasicGuard<V extends Verdict>(
   const context = { scheme: 'Basic', realm } as const;
 
   return async (request) => {
-    if (request.preflight) return undefined;
+    if (request.preflight) return PREFLIGHT;
     try {
       const credentials = readAuthorization(request.authorization);
       if (credentials?.scheme !== 'basic') return credentialsRequired(context);
@@ -211,7 +212,7 @@ function bearerGuard<Principal extends object>(
   const context = { scheme: 'Bearer', realm, challengeScope, dpop: dpop?.challenge } as const;
 
   return async (request) => {
-    if (request.preflight) return undefined;
+    if (request.preflight) return PREFLIGHT;
     try {
       const sources = bearerSources(request, methods);
       if (dpop !== undefined && sources.authorization?.scheme === 'dpop') {

@@ -13,7 +13,7 @@ export interface AuthRequest {
   readonly contentType: string | undefined;
   /** The parsed body, if a body parser ran; read only for the RFC 6750 §2.2 form method. */
   readonly body: unknown;
-  /** A CORS preflight: `OPTIONS` with `Access-Control-Request-Method`. Never challenged. */
+  /** A CORS preflight: `OPTIONS` with `Access-Control-Request-Method`. Never challenged, never let through (preflight.ts). */
   readonly preflight: boolean;
   /** Every `DPoP` field line (RFC 9449 §4.3 allows exactly one). */
   readonly dpop?: readonly string[] | undefined;
