@@ -7,7 +7,7 @@
 import { type AuthErrorCode, catalog, isAuthErrorCode } from './catalog.js';
 import { type AuthScheme, assertDpopChallenge, type DpopChallenge } from './challenge.js';
 import { defaultChallengeHeaders } from './error-challenges.js';
-import { isErrorDescription, isScopeToken } from './header-values.js';
+import { assertHeaderText, isErrorDescription, isScopeToken } from './header-values.js';
 import { validateSeconds } from './options.js';
 
 const BRAND = Symbol.for('auth-errors.AuthError');
@@ -141,11 +141,43 @@ function assertScopes(scopes: readonly string[], option: string): void {
  */
 function assertInit(code: unknown, init: AuthErrorInit): void {
   if (!isAuthErrorCode(code)) throw new TypeError('auth-errors: unknown auth error code');
+  if (init.scheme !== undefined && init.scheme !== 'Basic' && init.scheme !== 'Bearer' && init.scheme !== 'DPoP') {
+    throw new TypeError('auth-errors: option "scheme" must be "Basic", "Bearer" or "DPoP"');
+  }
+  // The renderer would otherwise drop a realm it cannot send for its own, silently.
+  if (init.realm !== undefined) assertHeaderText(init.realm, 'realm');
   if (init.requiredScopes !== undefined) assertScopes(init.requiredScopes, 'requiredScopes');
   if (init.challengeScope !== undefined) assertScopes(init.challengeScope, 'option "challengeScope"');
   if (init.acrValues !== undefined || init.maxAge !== undefined) assertStepUp(init);
   validateSeconds(init.retryAfter, 'retryAfter');
   if (init.dpop !== undefined) assertDpopChallenge(init.dpop);
+}
+
+/** Every field of an AuthError's init, each one named: a field added to `AuthErrorInit` and not here does not compile. */
+type CompleteInit = { readonly [K in keyof Required<AuthErrorInit>]: AuthErrorInit[K] };
+
+function initOf(error: AuthError): CompleteInit {
+  return {
+    detail: error.detail,
+    cause: error.cause,
+    scheme: error.scheme,
+    realm: error.realm,
+    requiredScopes: error.requiredScopes,
+    challengeScope: error.challengeScope,
+    acrValues: error.acrValues,
+    maxAge: error.maxAge,
+    retryAfter: error.retryAfter,
+    dpop: error.dpop,
+  };
+}
+
+/**
+ * `error` with some fields replaced (a guard adds its scheme, realm and DPoP
+ * challenge): the one way to re-create an AuthError, so that every other
+ * field is carried over and no copy written by hand can drop one.
+ */
+export function withContext(error: AuthError, changes: Partial<CompleteInit>): AuthError {
+  return new AuthError(error.code, { ...initOf(error), ...changes });
 }
 
 /** Throws a TypeError when a step-up requirement cannot be expressed in an RFC 9470 challenge. */

@@ -631,17 +631,26 @@ describe('properties', () => {
     );
   });
 
-  it('for ANY detail or guard realm on an error, every rendered header stays safe', () => {
+  it('for ANY detail or guard realm on an error, the error is refused (a realm that cannot be sent) or every rendered header stays safe', () => {
     fc.assert(
       fc.property(anyString, anyString, (detail, realm) => {
-        for (const error of [
-          invalidToken({ detail, realm }),
-          invalidRequest({ detail, realm }),
-          invalidCredentials({ detail, realm }),
-          credentialsRequired({ detail, realm }),
-          insufficientUserAuthentication({ maxAge: 1 }, { detail, realm }),
-          authUnavailable({ detail, realm }),
-        ]) {
+        const makers = [
+          () => invalidToken({ detail, realm }),
+          () => invalidRequest({ detail, realm }),
+          () => invalidCredentials({ detail, realm }),
+          () => credentialsRequired({ detail, realm }),
+          () => insufficientUserAuthentication({ maxAge: 1 }, { detail, realm }),
+          () => authUnavailable({ detail, realm }),
+        ];
+        for (const make of makers) {
+          let error: AuthError;
+          try {
+            error = make();
+          } catch (thrown) {
+            expect(thrown).toBeInstanceOf(TypeError);
+            expect(String(thrown)).toMatch(/option "realm"/);
+            continue;
+          }
           const response = createRenderer({ schemes: ['Basic', 'Bearer'], onError: () => {} })(error, {
             method: 'GET',
             url: '/',

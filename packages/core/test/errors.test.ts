@@ -212,13 +212,28 @@ describe('factory details', () => {
     expect(stepUp.maxAge).toBeUndefined();
   });
 
-  it("lets a guard's realm reach err.headers, and falls back to the default realm when it cannot be sent", () => {
+  it("lets a guard's realm reach err.headers", () => {
     expect(invalidCredentials({ realm: 'admin' }).headers).toEqual({
       'WWW-Authenticate': ['Basic realm="admin", charset="UTF-8"'],
     });
-    expect(invalidCredentials({ realm: 'x\r\nSet-Cookie: a=b' }).headers).toEqual({
-      'WWW-Authenticate': ['Basic realm="api", charset="UTF-8"'],
-    });
+  });
+
+  it.each([
+    ['x\r\nSet-Cookie: a=b'],
+    ['tab\u0000nul'],
+    ['caf\u00e9'],
+    [''],
+    [42],
+  ])('refuses a realm that cannot be sent (%j), as the factories and guards do, instead of replacing it', (realm) => {
+    const message = /auth-errors: option "realm" (must be a non-empty string|may only contain visible ASCII)/;
+    expect(() => invalidCredentials({ realm: realm as string })).toThrow(message);
+    expect(() => new AuthError('invalid_token', { realm: realm as string })).toThrow(message);
+  });
+
+  it.each([['bearer'], ['Digest'], [''], [1]])('refuses a scheme that is not Basic, Bearer or DPoP (%j)', (scheme) => {
+    expect(() => new AuthError('invalid_token', { scheme: scheme as 'Bearer' })).toThrow(
+      /auth-errors: option "scheme" must be "Basic", "Bearer" or "DPoP"/,
+    );
   });
 
   it('puts only RFC 6750-safe text into the error_description of err.headers', () => {

@@ -11,14 +11,17 @@ import {
   AuthError,
   type AuthInfo,
   type AuthRequest,
+  authUnavailable,
   createBasicGuard,
   createBearerGuard,
   createJwtGuard,
   createPolicyCheck,
+  createRenderer,
   createScopeCheck,
   createStepUpCheck,
   forbidden,
   fromNodeRequest,
+  insufficientUserAuthentication,
   invalidCredentials,
   PREFLIGHT,
   safeEqual,
@@ -212,6 +215,37 @@ describe('createBasicGuard', () => {
       createBasicGuard({ verify: (user) => ({ user, scopes: ['a', 'b'] }) })(withAuth(basic('x', 'y'))),
     );
     expect(info?.scopes).toEqual(['a', 'b']);
+  });
+});
+
+describe('a failure a verify callback gives on a DPoP request keeps every field (rule 58)', () => {
+  it('step-up: the DPoP challenge and the body keep acr_values and max_age', async () => {
+    const stepUp = insufficientUserAuthentication({ acrValues: ['gold'], maxAge: 60 }, { detail: 'Step up' });
+    const guard = createBearerGuard({ verify: () => stepUp, realm: 'orders', dpop: { mode: 'allowed' } });
+    const error = await failure(guard(withAuth('DPoP opaque-token')));
+    expect([error.code, error.scheme, error.realm, error.acrValues, error.maxAge, error.detail]).toEqual([
+      'insufficient_user_authentication',
+      'DPoP',
+      'orders',
+      ['gold'],
+      60,
+      'Step up',
+    ]);
+    const rendered = createRenderer({ onError: () => {} })(error, { method: 'GET', url: '/r' });
+    expect(rendered?.headers['www-authenticate']).toEqual([
+      'DPoP realm="orders", error="insufficient_user_authentication", error_description="Step up", acr_values="gold", max_age="60", algs="ES256 EdDSA PS256 RS256"',
+    ]);
+    expect(JSON.parse(rendered?.body ?? '')).toMatchObject({ acrValues: ['gold'], maxAge: 60 });
+  });
+
+  it('503: retryAfter and the cause are carried over', async () => {
+    const cause = new Error('introspection down');
+    const guard = createBearerGuard({
+      verify: () => authUnavailable({ retryAfter: 9, cause }),
+      dpop: { mode: 'allowed' },
+    });
+    const error = await failure(guard(withAuth('DPoP opaque-token')));
+    expect([error.code, error.retryAfter, error.cause]).toEqual(['auth_unavailable', 9, cause]);
   });
 });
 

@@ -10,7 +10,14 @@ import { readAuthorization } from '../credentials/authorization.js';
 import { decodeBasic } from '../credentials/basic.js';
 import { findBearerToken, isB64Token } from '../credentials/bearer.js';
 import { boundKeyOf, createDpopPolicy, type DpopOptions, type DpopPolicy } from '../dpop/policy.js';
-import { AuthError, credentialsRequired, invalidCredentials, invalidRequest, invalidToken } from '../errors.js';
+import {
+  AuthError,
+  credentialsRequired,
+  invalidCredentials,
+  invalidRequest,
+  invalidToken,
+  withContext,
+} from '../errors.js';
 import { createJwtVerification, type JwtVerifierOptions } from '../jwt.js';
 import { fail, validateFunction } from '../options.js';
 import { type AuthInfo, scopesOf, withDpopChallenge } from './auth-info.js';
@@ -122,18 +129,7 @@ function inContext(error: AuthError, context: GuardContext): AuthError {
   ) {
     return error;
   }
-  return new AuthError(error.code, {
-    detail: error.detail,
-    cause: error.cause,
-    scheme,
-    realm,
-    requiredScopes: error.requiredScopes,
-    challengeScope,
-    acrValues: error.acrValues,
-    maxAge: error.maxAge,
-    retryAfter: error.retryAfter,
-    dpop,
-  });
+  return withContext(error, { scheme, realm, challengeScope, dpop });
 }
 
 export function createBasicGuard<V extends Verdict>(
@@ -278,20 +274,7 @@ async function dpopRequest<Principal extends object>(
 
 /** The token verifier speaks Bearer: a failure here concerns the DPoP scheme. */
 function inDpopContext(error: AuthError, context: GuardContext): AuthError {
-  return inContext(error.scheme === 'Bearer' ? asDpop(error) : error, context);
-}
-
-function asDpop(error: AuthError): AuthError {
-  return new AuthError(error.code, {
-    detail: error.detail,
-    cause: error.cause,
-    scheme: 'DPoP',
-    realm: error.realm,
-    requiredScopes: error.requiredScopes,
-    challengeScope: error.challengeScope,
-    retryAfter: error.retryAfter,
-    dpop: error.dpop,
-  });
+  return inContext(error.scheme === 'Bearer' ? withContext(error, { scheme: 'DPoP' }) : error, context);
 }
 
 /** An opaque token names nobody: `true` from a Bearer verify gives an empty principal. */
