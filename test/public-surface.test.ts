@@ -57,6 +57,7 @@ const APP_TYPES = [
   'ProblemDetails',
   'ReplayStore',
   'ResourceMetadataOptions',
+  'StepUpOptions',
   'StepUpRequirement',
   'Verdict',
 ];
@@ -84,6 +85,7 @@ const surface: Record<string, { file: string; values: string[]; types: string[] 
       ...CORE_VALUES,
       'DEFAULT_REALM',
       'DEFAULT_TYPE_BASE',
+      'PREFLIGHT',
       'PROBLEM_JSON',
       'appendToList',
       'authErrorCodes',
@@ -132,6 +134,7 @@ const surface: Record<string, { file: string; values: string[]; types: string[] 
       'Guard',
       'GuardKit',
       'JwtVerifier',
+      'Preflight',
       'ProblemTypeEntry',
       'RenderOptions',
       'RenderedResponse',

@@ -25,7 +25,7 @@ export {
 } from './errors.js';
 export type { ExtensionMembers, Extensions } from './extensions.js';
 export type { AuthInfo, JwtAuthInfo } from './guards/auth-info.js';
-export type { Policy } from './guards/checks.js';
+export type { Policy, StepUpOptions } from './guards/checks.js';
 export type {
   BasicGuardOptions,
   BearerGuardOptions,

@@ -32,7 +32,7 @@ export interface JwtVerifierOptions {
   readonly audience: string | readonly string[];
   /** Allowed `alg` values. Default: RS256 and ES256 for keys and JWKS, HS256 for a secret. */
   readonly algorithms?: readonly string[] | undefined;
-  /** Leeway for `exp`, `nbf` and `iat`, in seconds (0 to 300). Default 30. */
+  /** Leeway for `exp` and `nbf`, in seconds (0 to 300). Default 30. `iat` is not checked: a token's age is its `exp`. */
   readonly clockTolerance?: number | undefined;
   /** Accepted `typ` header values, compared as media types (`at+jwt` matches `application/AT+JWT`). Default: any. */
   readonly typ?: readonly string[] | undefined;

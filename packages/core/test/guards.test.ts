@@ -563,6 +563,31 @@ describe('createStepUpCheck (RFC 9470)', () => {
     await expect(check(tokenAuth({ auth_time: seconds - 300 }), request())).resolves.toBeUndefined();
   });
 
+  it('an auth_time in the future beyond the clock tolerance (30 s by default) → 401, as an old one is', async () => {
+    const seconds = NOW / 1000;
+    const check = createStepUpCheck({ maxAge: 300 }, clock);
+    for (const authTime of [seconds + 31, seconds + 3600, Number.MAX_SAFE_INTEGER]) {
+      const error = await expectCode(
+        check(tokenAuth({ auth_time: authTime }), request()),
+        'insufficient_user_authentication',
+        401,
+      );
+      expect([error.detail, error.maxAge]).toEqual(['The authentication time lies in the future', 300]);
+    }
+    await expect(check(tokenAuth({ auth_time: seconds + 30 }), request())).resolves.toBeUndefined();
+    const strict = createStepUpCheck({ maxAge: 300, clockTolerance: 0 }, clock);
+    await expectCode(strict(tokenAuth({ auth_time: seconds + 1 }), request()), 'insufficient_user_authentication', 401);
+    await expect(strict(tokenAuth({ auth_time: seconds }), request())).resolves.toBeUndefined();
+    const lenient = createStepUpCheck({ maxAge: 300, clockTolerance: 300 }, clock);
+    await expect(lenient(tokenAuth({ auth_time: seconds + 300 }), request())).resolves.toBeUndefined();
+  });
+
+  it.each([[-1], [301], [1.5], ['30'], [Number.NaN]])('clockTolerance %j is a TypeError naming it', (value) => {
+    expect(() => createStepUpCheck({ maxAge: 60, clockTolerance: value as number })).toThrow(
+      /auth-errors: option "clockTolerance" must be a/,
+    );
+  });
+
   it('both: acr is checked first, then auth_time', async () => {
     const check = createStepUpCheck({ acrValues: ['gold', 'silver'], maxAge: 60 }, clock);
     const old = NOW / 1000 - 3600;

@@ -13,7 +13,7 @@ import {
   insufficientUserAuthentication,
   type StepUpRequirement,
 } from '../errors.js';
-import { fail } from '../options.js';
+import { fail, validateSeconds } from '../options.js';
 import { readProperty } from '../safe-read.js';
 import { type AuthInfo, challengeContext } from './auth-info.js';
 import { PREFLIGHT, type Preflight } from './preflight.js';
@@ -64,10 +64,26 @@ export function createPolicyCheck<Principal = unknown>(policy: Policy<Principal>
   };
 }
 
-/** RFC 9470: the token's `acr` must be one of `acrValues`; its `auth_time` no older than `maxAge` seconds. */
-export function createStepUpCheck(requirement: StepUpRequirement, now: () => number = Date.now): Check {
+/** What `requireStepUp` takes: the RFC 9470 requirement, and the clock skew allowed for `auth_time`. */
+export interface StepUpOptions extends StepUpRequirement {
+  /**
+   * Seconds an `auth_time` may lie in the future (clock skew between the
+   * authorization server and this one), from 0 to 300. Default 30, as
+   * jwtAuth's `clockTolerance`. Beyond it, the authentication time is not
+   * believable, and the token is refused like an old one.
+   */
+  readonly clockTolerance?: number | undefined;
+}
+
+/**
+ * RFC 9470: the token's `acr` must be one of `acrValues`; its `auth_time` no
+ * older than `maxAge` seconds, and not in the future beyond `clockTolerance`.
+ */
+export function createStepUpCheck(requirement: StepUpOptions, now: () => number = Date.now): Check {
   assertStepUp(requirement);
   const { acrValues, maxAge } = requirement;
+  const tolerance = validateSeconds(requirement.clockTolerance, 'clockTolerance') ?? 30;
+  if (tolerance > 300) fail('option "clockTolerance" must be an integer number of seconds from 0 to 300');
   return async (auth, request) => {
     if (request.preflight) return PREFLIGHT;
     if (unauthenticated(auth)) return credentialsRequired();
@@ -89,6 +105,13 @@ export function createStepUpCheck(requirement: StepUpRequirement, now: () => num
         return insufficientUserAuthentication(requirement, {
           ...context,
           detail: 'More recent authentication is required',
+        });
+      }
+      // A future auth_time would pass any max_age: it says nothing of when the user authenticated.
+      if (age < -tolerance) {
+        return insufficientUserAuthentication(requirement, {
+          ...context,
+          detail: 'The authentication time lies in the future',
         });
       }
     }

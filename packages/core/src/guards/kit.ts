@@ -6,11 +6,18 @@
  * `guard.auth(request)`.
  */
 import type { JWTPayload } from 'jose';
-import { credentialsRequired, type StepUpRequirement } from '../errors.js';
+import { credentialsRequired } from '../errors.js';
 import type { RenderedResponse, RequestFacts } from '../render.js';
 import { createResourceMetadata, type ResourceMetadataOptions } from '../resource-metadata.js';
 import type { AuthInfo, JwtAuthInfo } from './auth-info.js';
-import { type Check, createPolicyCheck, createScopeCheck, createStepUpCheck, type Policy } from './checks.js';
+import {
+  type Check,
+  createPolicyCheck,
+  createScopeCheck,
+  createStepUpCheck,
+  type Policy,
+  type StepUpOptions,
+} from './checks.js';
 import {
   type BasicGuardOptions,
   type BearerGuardOptions,
@@ -54,7 +61,7 @@ export interface GuardKit<H, R> {
   /** 403 `forbidden` unless `policy(auth, request)` returns true. */
   requireAuth<P = unknown>(policy: Policy<P>): H;
   /** RFC 9470 step-up: 401 `insufficient_user_authentication` when `acr` or `auth_time` falls short. */
-  requireStepUp(requirement: StepUpRequirement): H;
+  requireStepUp(requirement: StepUpOptions): H;
   /**
    * Serves the RFC 9728 protected resource metadata document at its well-known
    * path; `.url` is the value for `authErrors({ resourceMetadata })`.
