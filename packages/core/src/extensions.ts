@@ -8,6 +8,7 @@
  * never turns a 401 into a 500.
  */
 import type { AuthError } from './errors.js';
+import { logLine } from './log-line.js';
 import { fail } from './options.js';
 
 /** A member value: a JSON primitive. Strings are at most 1,024 characters. */
@@ -137,5 +138,5 @@ const logged = new Set<string>();
 function logOnce(message: string): void {
   if (logged.has(message) || logged.size >= 100) return;
   logged.add(message);
-  console.error(`auth-errors: ${message}`);
+  logLine(message);
 }

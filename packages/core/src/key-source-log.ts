@@ -1,5 +1,6 @@
 /** The key source's default log: one stderr line per state change, no URL path, no body, no key material. */
 import type { KeySourceEvent } from './key-source.js';
+import { logLine } from './log-line.js';
 
 const MINUTE = 60_000;
 
@@ -16,7 +17,7 @@ export function createKeySourceLogger(host: string): (event: KeySourceEvent) => 
   let lastDropped = '';
   const line = (text: string) => {
     lastLine = Date.now();
-    console.error(`auth-errors: JWKS at ${host} ${text}`);
+    logLine(`JWKS at ${host} ${text}`);
   };
   return (event) => {
     const now = Date.now();

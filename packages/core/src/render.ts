@@ -8,6 +8,7 @@ import { type AuthScheme, createChallengeFormatter } from './challenge.js';
 import { challengeLines, DEFAULT_RETRY_AFTER, formatterForRealm } from './error-challenges.js';
 import type { AuthError } from './errors.js';
 import { createExtensions, type Extensions } from './extensions.js';
+import { logLine } from './log-line.js';
 import { normalize } from './normalize.js';
 import { validateFunction, validateSchemes, validateSeconds, validateTypeBase } from './options.js';
 import { instancePath, problemDetails, problemMediaType } from './problem.js';
@@ -103,12 +104,21 @@ function logUnavailable(event: AuthErrorEvent): void {
   const code = readProperty(cause, 'code') ?? readProperty(readProperty(cause, 'cause'), 'code');
   // The key source logs its own outage once per state change; a line per refused request would flood the log.
   if (code === KEY_SOURCE_UNAVAILABLE) return;
-  const reason = [typeof name === 'string' ? name : undefined, typeof code === 'string' ? `[${code}]` : undefined]
+  const reason = [
+    typeof name === 'string' ? bounded(name) : undefined,
+    typeof code === 'string' ? `[${bounded(code)}]` : undefined,
+  ]
     .filter(Boolean)
     .join(' ');
-  console.error(
-    `auth-errors: ${event.code} (${event.status}) for ${event.method ?? '?'} ${event.path ?? '?'}${reason ? `: ${reason}` : ''}`,
+  // The name and code are whatever the failing callback or driver put there: logLine escapes them.
+  logLine(
+    `${event.code} (${event.status}) for ${event.method ?? '?'} ${event.path ?? '?'}${reason ? `: ${reason}` : ''}`,
   );
+}
+
+/** A class name or an error code is short: anything longer is cut, so that one failure cannot write a huge line. */
+function bounded(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }
 
 /** Validates options once and builds every static part of the responses. */

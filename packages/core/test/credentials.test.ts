@@ -294,6 +294,38 @@ describe('safeEqual', () => {
     expect(safeEqual('cafe\u0301', 'caf\u00e9')).toBe(false);
     expect(safeEqual('cafe\u0301'.normalize('NFC'), 'caf\u00e9')).toBe(true);
   });
+
+  it('a string with a lone surrogate equals nothing: UTF-8 would turn every one into U+FFFD', () => {
+    expect(new TextEncoder().encode('\uD800')).toEqual(new TextEncoder().encode('\uDC00'));
+    for (const [a, b] of [
+      ['\uD800', '\uDC00'],
+      ['\uD800', '\uD800'],
+      ['x\uDC00', 'x\uDC00'],
+      ['ab\uD83D', 'ab\uD83D'],
+      ['\uDE00\uD83D', '\uDE00\uD83D'],
+      ['\uFFFD', '\uD800'],
+      ['\uD800', '\uFFFD'],
+    ] as const) {
+      expect(safeEqual(a, b), JSON.stringify([a, b])).toBe(false);
+    }
+    expect(safeEqual('\uD800', new TextEncoder().encode('\uFFFD'))).toBe(false);
+    // Pairs are fine: an emoji password still matches itself.
+    expect(safeEqual('p\uD83D\uDE00ss', 'p\uD83D\uDE00ss')).toBe(true);
+    expect(safeEqual('\uD83D\uDE00', new TextEncoder().encode('\u{1F600}'))).toBe(true);
+  });
+
+  it('equals exactly when the two are the same well-formed string (fast-check)', () => {
+    const unit = fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n));
+    const text = fc.oneof(fc.string({ unit }), fc.string({ unit: 'binary' }), fc.constantFrom('\uD800', '\uFFFD'));
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        const wellFormed = (s: string) => s === new TextDecoder().decode(new TextEncoder().encode(s));
+        expect(safeEqual(a, b)).toBe(a === b && wellFormed(a));
+        expect(safeEqual(a, a)).toBe(wellFormed(a));
+      }),
+      { numRuns: 2000, seed: 20261207 },
+    );
+  });
 });
 
 describe('properties (fast-check)', () => {

@@ -23,6 +23,30 @@ describe('the default log', () => {
     ]);
   });
 
+  it('escapes control characters in what the cause says, so a CR/LF in an error name or code cannot forge a log entry', () => {
+    const cause = Object.assign(new Error('x'), {
+      name: 'DriverError\r\nauth-errors: all good',
+      code: 'E\u001b[2JCLEAR\u2028\\u000a',
+    });
+    createRenderer()(authUnavailable({ cause }), GET);
+    expect(consoleError.mock.calls).toEqual([
+      [
+        'auth-errors: auth_unavailable (503) for GET /orders: DriverError\\u000d\\u000aauth-errors: all good [E\\u001b[2JCLEAR\\u2028\\\\u000a]',
+      ],
+    ]);
+    const [[line]] = consoleError.mock.calls as [[string]];
+    const controls = [...line].filter((c) => c < ' ' || (c >= '\u007f' && c <= '\u009f') || c === '\u2028');
+    expect(controls).toEqual([]);
+  });
+
+  it('escapes a control character in the request path, and cuts a name or code past 64 characters', () => {
+    const cause = Object.assign(new Error('x'), { name: 'N'.repeat(65), code: 'C'.repeat(64) });
+    createRenderer()(authUnavailable({ cause }), { method: 'GET', url: '/a\u0085b' });
+    expect(consoleError.mock.calls).toEqual([
+      [`auth-errors: auth_unavailable (503) for GET /a\\u0085b: ${'N'.repeat(64)}… [${'C'.repeat(64)}]`],
+    ]);
+  });
+
   it('says nothing about expected 4xx failures', () => {
     createRenderer()(invalidToken(), GET);
     expect(consoleError).not.toHaveBeenCalled();
