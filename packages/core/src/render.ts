@@ -8,6 +8,7 @@ import { type AuthScheme, createChallengeFormatter } from './challenge.js';
 import { challengeLines, DEFAULT_RETRY_AFTER, formatterForRealm } from './error-challenges.js';
 import type { AuthError } from './errors.js';
 import { createExtensions, type Extensions } from './extensions.js';
+import { VERIFY_BUSY } from './guards/concurrency.js';
 import { logLine } from './log-line.js';
 import { normalize } from './normalize.js';
 import { validateFunction, validateSchemes, validateSeconds, validateTypeBase } from './options.js';
@@ -94,16 +95,20 @@ export type Renderer<Request = unknown> = (
   native?: Request,
 ) => RenderedResponse | undefined;
 
-/** `KeySourceError`'s code: see key-source-fetch.ts. */
-const KEY_SOURCE_UNAVAILABLE = 'ERR_JWKS_UNAVAILABLE';
+/**
+ * Causes that are logged where they happen, once per state change, not once per
+ * refused request: a key-source outage (`KeySourceError`, key-source-fetch.ts)
+ * and a guard at its bound of concurrent checks (guards/concurrency.ts).
+ */
+const LOGGED_AT_SOURCE = new Set(['ERR_JWKS_UNAVAILABLE', VERIFY_BUSY]);
 
 function logUnavailable(event: AuthErrorEvent): void {
   if (event.status < 500) return;
   const cause = event.cause;
   const name = readProperty(cause, 'name');
   const code = readProperty(cause, 'code') ?? readProperty(readProperty(cause, 'cause'), 'code');
-  // The key source logs its own outage once per state change; a line per refused request would flood the log.
-  if (code === KEY_SOURCE_UNAVAILABLE) return;
+  // A line per refused request would flood the log.
+  if (typeof code === 'string' && LOGGED_AT_SOURCE.has(code)) return;
   const reason = [
     typeof name === 'string' ? bounded(name) : undefined,
     typeof code === 'string' ? `[${bounded(code)}]` : undefined,

@@ -21,6 +21,7 @@ import {
 import { createJwtVerification, type JwtVerifierOptions } from '../jwt.js';
 import { fail, validateFunction } from '../options.js';
 import { type AuthInfo, scopesOf, withDpopChallenge } from './auth-info.js';
+import { createConcurrencyLimit, DEFAULT_MAX_CONCURRENT } from './concurrency.js';
 import { PREFLIGHT, type Preflight } from './preflight.js';
 import type { AuthRequest } from './request.js';
 import { type PrincipalOf, runVerify, type Verdict } from './verdict.js';
@@ -45,6 +46,14 @@ export interface BasicGuardOptions<V extends Verdict = Verdict> {
    * what to return. Compare secrets with `safeEqual`.
    */
   readonly verify: (user: string, password: string, request: AuthRequest) => V | Promise<V>;
+  /**
+   * The most `verify` calls that run at once; a request beyond them gets 503
+   * `auth_unavailable` with `Retry-After: 1` at once, without calling `verify`.
+   * Default 2, half of libuv's default thread pool, where a slow password
+   * hash runs next to WebCrypto's JWT checks (guards/concurrency.ts). Raise it
+   * for a `verify` that mostly waits on the network (a database lookup).
+   */
+  readonly maxConcurrent?: number | undefined;
 }
 
 export interface BearerGuardOptions<V extends Verdict = Verdict> {
@@ -81,6 +90,14 @@ function validateRealm(realm: unknown): string | undefined {
 function validateChallengeScope(scopes: unknown): readonly string[] | undefined {
   if (scopes === undefined) return undefined;
   return credentialsRequired({ challengeScope: scopes as readonly string[] }).challengeScope;
+}
+
+function validateMaxConcurrent(value: unknown): number {
+  if (value === undefined) return DEFAULT_MAX_CONCURRENT;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    fail('option "maxConcurrent" must be a positive integer');
+  }
+  return value;
 }
 
 /** `methods` must be `{ query?: boolean, body?: boolean }`: a typo or a string would silently mean header only. */
@@ -140,7 +157,9 @@ export function createBasicGuard<V extends Verdict>(
   const verify =
     validateFunction<BasicGuardOptions<V>['verify']>(options.verify, 'verify') ?? fail('option "verify" is required');
   const realm = validateRealm(options.realm);
+  const maxConcurrent = validateMaxConcurrent(options.maxConcurrent);
   const context = { scheme: 'Basic', realm } as const;
+  const limit = createConcurrencyLimit(maxConcurrent, 'basicAuth');
 
   return async (request) => {
     if (request.preflight) return PREFLIGHT;
@@ -148,9 +167,13 @@ export function createBasicGuard<V extends Verdict>(
       const credentials = readAuthorization(request.authorization);
       if (credentials?.scheme !== 'basic') return credentialsRequired(context);
       const { user, password } = decodeBasic(credentials.value);
-      const principal = await runVerify(
-        () => verify(user, password, request),
-        () => ({ user }) as Principal,
+      const principal = await limit.run(
+        () =>
+          runVerify(
+            () => verify(user, password, request),
+            () => ({ user }) as Principal,
+            context,
+          ),
         context,
       );
       if (principal === undefined) return invalidCredentials(context);
