@@ -1,12 +1,16 @@
 // Configuration from the environment, checked before anything starts.
 //
 // Demo mode (an in-memory key pair, and GET /demo/token minting tokens) runs
-// only when asked for with DEMO=1, and never with NODE_ENV=production: a
-// missing or misspelt variable must stop the server, not leave a copied
-// example minting tokens. An empty variable counts as unset. Every error
-// names the environment variable to fix.
+// only when asked for with DEMO=1, and only where NODE_ENV is unset,
+// development or test: a missing or misspelt variable, or a server whose
+// NODE_ENV says anything else (production, staging, prod...), must stop the
+// start, not leave a copied example minting tokens. An empty variable counts
+// as unset. Every error names the environment variable to fix.
 export const DEMO_ISSUER = 'https://issuer.demo.invalid';
 export const DEMO_AUDIENCE = 'https://orders.demo.invalid';
+
+/** The NODE_ENV values (trimmed, any case) of a developer's machine; every other value counts as production. */
+const DEVELOPMENT = ['', 'development', 'test'];
 
 /** A configuration mistake: the message names the variable; server.js prints it without a stack trace. */
 export class ConfigError extends Error {
@@ -26,6 +30,10 @@ function required(env, name, why) {
 /** @returns {never} */
 function fail(message) {
   throw new ConfigError(message);
+}
+
+function productionLike(env) {
+  return !DEVELOPMENT.includes((read(env, 'NODE_ENV') ?? '').trim().toLowerCase());
 }
 
 function httpUrl(env, name) {
@@ -85,8 +93,8 @@ function demoRequested(env) {
   const demo = read(env, 'DEMO');
   if (demo === undefined || demo === '0') return false;
   if (demo !== '1') fail('DEMO must be 1 (demo mode) or unset');
-  if (read(env, 'NODE_ENV') === 'production') {
-    fail('DEMO=1 is refused with NODE_ENV=production: demo mode mints tokens that this server accepts');
+  if (productionLike(env)) {
+    fail('DEMO=1 needs NODE_ENV unset, development or test: demo mode mints tokens that this server accepts');
   }
   if (read(env, 'JWKS_URL') !== undefined) fail('DEMO=1 and JWKS_URL are both set: unset one of them');
   return true;

@@ -1,13 +1,23 @@
 /**
- * Configuration fails closed: demo mode only with DEMO=1 and never in
- * production; no guessed public URL on a non-loopback HOST; every mistake
- * stops the start with an error naming the variable to fix.
+ * Configuration fails closed: demo mode only with DEMO=1 and only with
+ * NODE_ENV unset, development or test (anything else counts as production);
+ * no guessed public URL on a non-loopback HOST; every mistake stops the start
+ * with an error naming the variable to fix.
  */
 import { describe, expect, it } from 'vitest';
 import { baseUrl, configFromEnv } from '../config.js';
 import { runUntilExit } from './support.js';
 
 const AS = { JWKS_URL: 'https://as.example/jwks.json', JWT_ISSUER: 'https://as.example' };
+/** Where demo mode may run: NODE_ENV unset, blank, development or test, trimmed and in any case. */
+const DEVELOPMENT_NODE_ENV = [undefined, '', '  ', 'development', 'Development', 'test', 'TEST', ' test '];
+/** Every other value is a production-like server: the spellings that used to start demo mode, and look-alikes. */
+const PRODUCTION_NODE_ENV = [
+  ...['production', 'Production', 'PRODUCTION', ' production', 'production ', 'prod', 'staging'],
+  ...['dev', 'develop', 'testing', 'development-eu', 'qa', 'live'],
+];
+const DEMO_REFUSED =
+  'DEMO=1 needs NODE_ENV unset, development or test: demo mode mints tokens that this server accepts';
 
 describe('configFromEnv', () => {
   it('reads the authorization server from JWKS_URL and JWT_ISSUER; the base URL is the loopback address', () => {
@@ -50,20 +60,25 @@ describe('configFromEnv', () => {
     );
   });
 
-  it('demo mode only with DEMO=1, never in production, never with JWKS_URL', () => {
+  it('demo mode only with DEMO=1, never with JWKS_URL', () => {
     expect(configFromEnv({ DEMO: '1' })).toEqual({ demo: true, host: '127.0.0.1', publicUrl: undefined });
     expect(() => configFromEnv({ DEMO: 'yes' })).toThrow('DEMO must be 1 (demo mode) or unset');
-    expect(() => configFromEnv({ DEMO: '1', NODE_ENV: 'production' })).toThrow(
-      /^DEMO=1 is refused with NODE_ENV=production/,
-    );
     expect(() => configFromEnv({ ...AS, DEMO: '1' })).toThrow('DEMO=1 and JWKS_URL are both set: unset one of them');
+  });
+
+  it.each(DEVELOPMENT_NODE_ENV)('DEMO=1 starts demo mode with NODE_ENV=%j', (nodeEnv) => {
+    expect(configFromEnv({ DEMO: '1', NODE_ENV: nodeEnv })).toMatchObject({ demo: true });
+  });
+
+  it.each(PRODUCTION_NODE_ENV)('refuses DEMO=1 with NODE_ENV=%j, naming NODE_ENV and DEMO', (nodeEnv) => {
+    expect(() => configFromEnv({ DEMO: '1', NODE_ENV: nodeEnv })).toThrow(DEMO_REFUSED);
   });
 });
 
 describe('node server.js refuses to start, with the message and exit code 1', () => {
   it.each([
     [{}, 'Cannot start: JWKS_URL is not set'],
-    [{ DEMO: '1', NODE_ENV: 'production' }, 'Cannot start: DEMO=1 is refused with NODE_ENV=production'],
+    [{ DEMO: '1', NODE_ENV: 'staging' }, `Cannot start: ${DEMO_REFUSED}\n`],
     [{ DEMO: '1', HOST: '0.0.0.0' }, 'Cannot start: PUBLIC_URL is not set'],
   ])('%j', async (env, message) => {
     const exited = await runUntilExit({ PUBLIC_URL: '', ...env });

@@ -1,7 +1,8 @@
 /**
  * Configuration fails closed: demo mode only when asked for with DEMO=1 and
- * never in production, and every mistake stops the start with an error that
- * names the environment variable to fix.
+ * only with NODE_ENV unset, development or test (anything else counts as
+ * production), and every mistake stops the start with an error that names the
+ * environment variable to fix.
  */
 import { describe, expect, it } from 'vitest';
 import { configFromEnv, DEMO_AUDIENCE, DEMO_ISSUER } from '../config.js';
@@ -12,6 +13,16 @@ const IDP = {
   JWT_ISSUER: 'https://idp.example/',
   JWT_AUDIENCE: 'https://orders.example',
 };
+
+/** Where demo mode may run: NODE_ENV unset, blank, development or test, trimmed and in any case. */
+const DEVELOPMENT_NODE_ENV = [undefined, '', '  ', 'development', 'Development', 'test', 'TEST', ' test '];
+/** Every other value is a production-like server: the spellings that used to start demo mode, and look-alikes. */
+const PRODUCTION_NODE_ENV = [
+  ...['production', 'Production', 'PRODUCTION', ' production', 'production ', 'prod', 'staging'],
+  ...['dev', 'develop', 'testing', 'development-eu', 'qa', 'live'],
+];
+const DEMO_REFUSED =
+  'DEMO=1 needs NODE_ENV unset, development or test: demo mode mints tokens that this server accepts';
 
 describe('configFromEnv', () => {
   it('reads the identity provider from JWKS_URL, JWT_ISSUER and JWT_AUDIENCE', () => {
@@ -60,10 +71,15 @@ describe('configFromEnv', () => {
     expect(() => configFromEnv({ DEMO: '0' })).toThrow(/^JWKS_URL is not set/);
   });
 
-  it('refuses DEMO=1 with NODE_ENV=production, and DEMO=1 with JWKS_URL', () => {
-    expect(() => configFromEnv({ DEMO: '1', NODE_ENV: 'production' })).toThrow(
-      /^DEMO=1 is refused with NODE_ENV=production/,
-    );
+  it.each(DEVELOPMENT_NODE_ENV)('DEMO=1 starts demo mode with NODE_ENV=%j', (nodeEnv) => {
+    expect(configFromEnv({ DEMO: '1', NODE_ENV: nodeEnv })).toMatchObject({ demo: true });
+  });
+
+  it.each(PRODUCTION_NODE_ENV)('refuses DEMO=1 with NODE_ENV=%j, naming NODE_ENV and DEMO', (nodeEnv) => {
+    expect(() => configFromEnv({ DEMO: '1', NODE_ENV: nodeEnv })).toThrow(DEMO_REFUSED);
+  });
+
+  it('refuses DEMO=1 with JWKS_URL', () => {
     expect(() => configFromEnv({ ...IDP, DEMO: '1' })).toThrow('DEMO=1 and JWKS_URL are both set: unset one of them');
   });
 
@@ -96,12 +112,10 @@ describe('node server.js', () => {
     );
   });
 
-  it('with DEMO=1 and NODE_ENV=production, refuses to start', async () => {
-    const { code, stdout, stderr } = await runUntilExit({ DEMO: '1', NODE_ENV: 'production' });
+  it('with DEMO=1 and NODE_ENV=staging, refuses to start', async () => {
+    const { code, stdout, stderr } = await runUntilExit({ DEMO: '1', NODE_ENV: 'staging' });
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toBe(
-      'Cannot start: DEMO=1 is refused with NODE_ENV=production: demo mode mints tokens that this server accepts\n',
-    );
+    expect(stderr).toBe(`Cannot start: ${DEMO_REFUSED}\n`);
   });
 });
