@@ -36,7 +36,17 @@ function productionLike(env) {
   return !DEVELOPMENT.includes((read(env, 'NODE_ENV') ?? '').trim().toLowerCase());
 }
 
-function absoluteUrl(env, name) {
+/** Loopback as new URL() writes the host: an http URL to it never leaves this machine. */
+function isLoopback(hostname) {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * An http(s) URL without user info, and https unless it is loopback: over
+ * plain http anyone on the network path could change what this server reads
+ * (for JWKS_URL: the keys it trusts) or what its clients are sent.
+ */
+function secureUrl(env, name) {
   const value = read(env, name);
   if (value === undefined) return undefined;
   let url;
@@ -46,17 +56,18 @@ function absoluteUrl(env, name) {
     fail(`${name} must be an absolute http(s) URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(`${name} must be an absolute http(s) URL`);
+  if (url.username !== '' || url.password !== '') fail(`${name} must not include a user name or password`);
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    fail(`${name} must be an https URL (http only for localhost)`);
+  }
   return url;
 }
 
 /** PUBLIC_URL as new URL() writes it, without its trailing slash: "/mcp" is appended to it. */
 function publicUrl(env) {
-  const url = absoluteUrl(env, 'PUBLIC_URL');
+  const url = secureUrl(env, 'PUBLIC_URL');
   if (url === undefined) return undefined;
   if (url.search !== '' || url.hash !== '') fail('PUBLIC_URL must have no query or fragment');
-  if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
-    fail('PUBLIC_URL must be an https URL (http only for localhost)');
-  }
   return url.href.replace(/\/$/, '');
 }
 
@@ -117,7 +128,7 @@ export function configFromEnv(env = process.env) {
   }
   const dpop = dpopFromEnv(env);
   if (demoRequested(env)) return { demo: true, host, publicUrl: url, dpop };
-  const jwksUrl = absoluteUrl(env, 'JWKS_URL');
+  const jwksUrl = secureUrl(env, 'JWKS_URL');
   if (jwksUrl === undefined) {
     fail(
       "JWKS_URL is not set: set it to your authorization server's JWKS URL (and JWT_ISSUER), or set DEMO=1 to try the example with its demo authorization server",

@@ -36,12 +36,17 @@ function productionLike(env) {
   return !DEVELOPMENT.includes((read(env, 'NODE_ENV') ?? '').trim().toLowerCase());
 }
 
-function httpUrl(env, name) {
-  const value = required(
-    env,
-    name,
-    "set it to your identity provider's JWKS URL (and JWT_ISSUER, JWT_AUDIENCE), or set DEMO=1 to try the example with in-memory keys",
-  );
+/** Loopback as new URL() writes the host: an http URL to it never leaves this machine. */
+function isLoopback(hostname) {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * An http(s) URL without user info, and https unless it is loopback: over
+ * plain http anyone on the network path could change what this server reads
+ * (for JWKS_URL: the keys it trusts).
+ */
+function secureUrl(value, name) {
   let url;
   try {
     url = new URL(value);
@@ -49,6 +54,20 @@ function httpUrl(env, name) {
     fail(`${name} must be an absolute http(s) URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(`${name} must be an absolute http(s) URL`);
+  if (url.username !== '' || url.password !== '') fail(`${name} must not include a user name or password`);
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    fail(`${name} must be an https URL (http only for localhost)`);
+  }
+  return url;
+}
+
+function jwksUrlFromEnv(env) {
+  const value = required(
+    env,
+    'JWKS_URL',
+    "set it to your identity provider's JWKS URL (and JWT_ISSUER, JWT_AUDIENCE), or set DEMO=1 to try the example with in-memory keys",
+  );
+  secureUrl(value, 'JWKS_URL');
   return value;
 }
 
@@ -116,7 +135,7 @@ export function configFromEnv(env = process.env) {
   // Demo tokens are for the demo issuer and audience only, whatever JWT_ISSUER and JWT_AUDIENCE say.
   const dpop = dpopFromEnv(env);
   if (demoRequested(env)) return { demo: true, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE, dpop };
-  const jwksUrl = httpUrl(env, 'JWKS_URL');
+  const jwksUrl = jwksUrlFromEnv(env);
   const issuer = required(env, 'JWT_ISSUER', 'set it to the exact "iss" of your tokens');
   const audience = required(env, 'JWT_AUDIENCE', 'set it to this API\'s identifier, as in the tokens\' "aud"');
   // Only what was set: the key source's own defaults apply to the rest.

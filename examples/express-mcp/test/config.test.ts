@@ -5,10 +5,48 @@
  * with an error naming the variable to fix.
  */
 import { describe, expect, it } from 'vitest';
-import { baseUrl, configFromEnv } from '../config.js';
+import { baseUrl, ConfigError, configFromEnv } from '../config.js';
 import { runUntilExit } from './support.js';
 
 const AS = { JWKS_URL: 'https://as.example/jwks.json', JWT_ISSUER: 'https://as.example' };
+/** https anywhere; plain http only where it never leaves this machine (127.0.0.0/8, ::1, localhost). */
+const SECURE_JWKS_URLS = [
+  'https://idp.example/.well-known/jwks.json',
+  'HTTPS://IDP.example:8443/jwks',
+  'http://127.0.0.1:8080/jwks.json',
+  'http://127.10.20.30/jwks.json',
+  'http://localhost:4000/jwks.json',
+  'http://LocalHost/jwks.json',
+  'http://[::1]:8080/jwks.json',
+  'http://[0:0:0:0:0:0:0:1]/jwks.json',
+];
+const HTTPS_ONLY = 'JWKS_URL must be an https URL (http only for localhost)';
+const NO_USER_INFO = 'JWKS_URL must not include a user name or password';
+const NOT_HTTP = 'JWKS_URL must be an absolute http(s) URL';
+/** Plain http to another host (look-alikes of loopback included), user info, other schemes, no URL at all. */
+const HOSTILE_JWKS_URLS = [
+  ['http://idp.example/.well-known/jwks.json', HTTPS_ONLY],
+  ['http://127.0.0.1.evil.example/jwks.json', HTTPS_ONLY],
+  ['http://localhost.evil/jwks.json', HTTPS_ONLY],
+  ['http://localhost./jwks.json', HTTPS_ONLY],
+  ['http://127.evil/jwks.json', HTTPS_ONLY],
+  ['http://evil.example#@127.0.0.1/jwks.json', HTTPS_ONLY],
+  ['http://evil.example\\@127.0.0.1/jwks.json', HTTPS_ONLY],
+  ['http://[::ffff:127.0.0.1]/jwks.json', HTTPS_ONLY],
+  ['http://0.0.0.0/jwks.json', HTTPS_ONLY],
+  ['http://10.0.0.5/jwks.json', HTTPS_ONLY],
+  ['http://169.254.169.254/jwks.json', HTTPS_ONLY],
+  ['http://user:pw@id.example/jwks.json', NO_USER_INFO],
+  ['http://127.0.0.1@evil.example/jwks.json', NO_USER_INFO],
+  ['http://user:pw@127.0.0.1/jwks.json', NO_USER_INFO],
+  ['https://user:s3cret@id.example/jwks.json', NO_USER_INFO],
+  ['https://user@id.example/jwks.json', NO_USER_INFO],
+  ['ftp://idp.example/jwks.json', NOT_HTTP],
+  ['file:///etc/jwks.json', NOT_HTTP],
+  ['javascript:alert(1)', NOT_HTTP],
+  ['//idp.example/jwks.json', NOT_HTTP],
+] as const;
+
 /** Where demo mode may run: NODE_ENV unset, blank, development or test, trimmed and in any case. */
 const DEVELOPMENT_NODE_ENV = [undefined, '', '  ', 'development', 'Development', 'test', 'TEST', ' test '];
 /** Every other value is a production-like server: the spellings that used to start demo mode, and look-alikes. */
@@ -47,8 +85,19 @@ describe('configFromEnv', () => {
     ['ftp://mcp.example.com', 'PUBLIC_URL must be an absolute http(s) URL'],
     ['http://mcp.example.com', 'PUBLIC_URL must be an https URL (http only for localhost)'],
     ['https://mcp.example.com/?a=1', 'PUBLIC_URL must have no query or fragment'],
+    ['https://user:s3cret@mcp.example.com', 'PUBLIC_URL must not include a user name or password'],
+    ['http://localhost.evil', 'PUBLIC_URL must be an https URL (http only for localhost)'],
+    ['http://127.0.0.1.evil.example', 'PUBLIC_URL must be an https URL (http only for localhost)'],
   ])('refuses PUBLIC_URL=%s', (value, message) => {
     expect(() => configFromEnv({ ...AS, PUBLIC_URL: value })).toThrow(message);
+  });
+
+  it.each(SECURE_JWKS_URLS)('accepts JWKS_URL=%s: https, or http to a loopback host', (url) => {
+    expect(configFromEnv({ ...AS, JWKS_URL: url })).toMatchObject({ jwksUrl: new URL(url).href });
+  });
+
+  it.each(HOSTILE_JWKS_URLS)('refuses JWKS_URL=%s, naming JWKS_URL and not repeating the value', (url, message) => {
+    expect(() => configFromEnv({ ...AS, JWKS_URL: url })).toThrow(new ConfigError(message));
   });
 
   it('needs JWKS_URL and JWT_ISSUER outside demo mode, and names them', () => {
@@ -80,6 +129,8 @@ describe('node server.js refuses to start, with the message and exit code 1', ()
     [{}, 'Cannot start: JWKS_URL is not set'],
     [{ DEMO: '1', NODE_ENV: 'staging' }, `Cannot start: ${DEMO_REFUSED}\n`],
     [{ DEMO: '1', HOST: '0.0.0.0' }, 'Cannot start: PUBLIC_URL is not set'],
+    [{ ...AS, JWKS_URL: 'http://user:s3cret@as.example/jwks.json' }, `Cannot start: ${NO_USER_INFO}\n`],
+    [{ ...AS, JWKS_URL: 'http://as.example/jwks.json' }, `Cannot start: ${HTTPS_ONLY}\n`],
   ])('%j', async (env, message) => {
     const exited = await runUntilExit({ PUBLIC_URL: '', ...env });
     expect(exited.code).toBe(1);

@@ -5,7 +5,7 @@
  * environment variable to fix.
  */
 import { describe, expect, it } from 'vitest';
-import { configFromEnv, DEMO_AUDIENCE, DEMO_ISSUER } from '../config.js';
+import { ConfigError, configFromEnv, DEMO_AUDIENCE, DEMO_ISSUER } from '../config.js';
 import { runUntilExit } from './support.js';
 
 const IDP = {
@@ -13,6 +13,44 @@ const IDP = {
   JWT_ISSUER: 'https://idp.example/',
   JWT_AUDIENCE: 'https://orders.example',
 };
+
+/** https anywhere; plain http only where it never leaves this machine (127.0.0.0/8, ::1, localhost). */
+const SECURE_JWKS_URLS = [
+  'https://idp.example/.well-known/jwks.json',
+  'HTTPS://IDP.example:8443/jwks',
+  'http://127.0.0.1:8080/jwks.json',
+  'http://127.10.20.30/jwks.json',
+  'http://localhost:4000/jwks.json',
+  'http://LocalHost/jwks.json',
+  'http://[::1]:8080/jwks.json',
+  'http://[0:0:0:0:0:0:0:1]/jwks.json',
+];
+const HTTPS_ONLY = 'JWKS_URL must be an https URL (http only for localhost)';
+const NO_USER_INFO = 'JWKS_URL must not include a user name or password';
+const NOT_HTTP = 'JWKS_URL must be an absolute http(s) URL';
+/** Plain http to another host (look-alikes of loopback included), user info, other schemes, no URL at all. */
+const HOSTILE_JWKS_URLS = [
+  ['http://idp.example/.well-known/jwks.json', HTTPS_ONLY],
+  ['http://127.0.0.1.evil.example/jwks.json', HTTPS_ONLY],
+  ['http://localhost.evil/jwks.json', HTTPS_ONLY],
+  ['http://localhost./jwks.json', HTTPS_ONLY],
+  ['http://127.evil/jwks.json', HTTPS_ONLY],
+  ['http://evil.example#@127.0.0.1/jwks.json', HTTPS_ONLY],
+  ['http://evil.example\\@127.0.0.1/jwks.json', HTTPS_ONLY],
+  ['http://[::ffff:127.0.0.1]/jwks.json', HTTPS_ONLY],
+  ['http://0.0.0.0/jwks.json', HTTPS_ONLY],
+  ['http://10.0.0.5/jwks.json', HTTPS_ONLY],
+  ['http://169.254.169.254/jwks.json', HTTPS_ONLY],
+  ['http://user:pw@id.example/jwks.json', NO_USER_INFO],
+  ['http://127.0.0.1@evil.example/jwks.json', NO_USER_INFO],
+  ['http://user:pw@127.0.0.1/jwks.json', NO_USER_INFO],
+  ['https://user:s3cret@id.example/jwks.json', NO_USER_INFO],
+  ['https://user@id.example/jwks.json', NO_USER_INFO],
+  ['ftp://idp.example/jwks.json', NOT_HTTP],
+  ['file:///etc/jwks.json', NOT_HTTP],
+  ['javascript:alert(1)', NOT_HTTP],
+  ['//idp.example/jwks.json', NOT_HTTP],
+] as const;
 
 /** Where demo mode may run: NODE_ENV unset, blank, development or test, trimmed and in any case. */
 const DEVELOPMENT_NODE_ENV = [undefined, '', '  ', 'development', 'Development', 'test', 'TEST', ' test '];
@@ -63,6 +101,14 @@ describe('configFromEnv', () => {
     );
   });
 
+  it.each(SECURE_JWKS_URLS)('accepts JWKS_URL=%s: https, or http to a loopback host', (url) => {
+    expect(configFromEnv({ ...IDP, JWKS_URL: url })).toMatchObject({ jwksUrl: url });
+  });
+
+  it.each(HOSTILE_JWKS_URLS)('refuses JWKS_URL=%s, naming JWKS_URL and not repeating the value', (url, message) => {
+    expect(() => configFromEnv({ ...IDP, JWKS_URL: url })).toThrow(new ConfigError(message));
+  });
+
   it('demo mode only with DEMO=1, for the demo issuer and audience whatever JWT_ISSUER and JWT_AUDIENCE say', () => {
     const demo = { demo: true, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE };
     expect(configFromEnv({ DEMO: '1' })).toEqual(demo);
@@ -110,6 +156,16 @@ describe('node server.js', () => {
     expect(stderr).toBe(
       "Cannot start: JWKS_URL is not set: set it to your identity provider's JWKS URL (and JWT_ISSUER, JWT_AUDIENCE), or set DEMO=1 to try the example with in-memory keys\n",
     );
+  });
+
+  it.each([
+    ['http://user:s3cret@idp.example/jwks.json', NO_USER_INFO],
+    ['http://idp.example/jwks.json', HTTPS_ONLY],
+  ])('with JWKS_URL=%s, refuses to start without repeating the value', async (url, message) => {
+    const { code, stdout, stderr } = await runUntilExit({ ...IDP, JWKS_URL: url });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`Cannot start: ${message}\n`);
   });
 
   it('with DEMO=1 and NODE_ENV=staging, refuses to start', async () => {
