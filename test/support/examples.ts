@@ -27,7 +27,7 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   }
   const blank = [
     ...['DEMO', 'JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_CACHE_MAX_AGE', 'JWKS_MAX_STALE'],
-    ...['DPOP', 'DPOP_NONCE', 'DPOP_NONCE_SECRETS'],
+    ...['DPOP', 'DPOP_NONCE', 'DPOP_NONCE_SECRETS', 'PUBLIC_URL', 'REDIS_URL'],
   ];
   return { ...env, ...Object.fromEntries(blank.map((name) => [name, ''])), PORT: '0', HOST: '127.0.0.1', ...extra };
 }

@@ -26,6 +26,11 @@ const CLEAN_ENV = {
   JWT_AUDIENCE: '',
   JWKS_CACHE_MAX_AGE: '',
   JWKS_MAX_STALE: '',
+  DPOP: '',
+  DPOP_NONCE: '',
+  DPOP_NONCE_SECRETS: '',
+  PUBLIC_URL: '',
+  REDIS_URL: '',
 };
 
 export interface Reply {

@@ -22,7 +22,10 @@ function repositoryRoot(): string | undefined {
 /** Every variable the example reads, blank, so the caller's shell cannot leak in; then `env`. */
 export function startExample(env: Record<string, string>): Promise<Started> {
   const root = repositoryRoot();
-  const blank = ['NODE_ENV', 'DEMO', 'JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_CACHE_MAX_AGE', 'JWKS_MAX_STALE'];
+  const blank = [
+    ...['NODE_ENV', 'DEMO', 'JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_CACHE_MAX_AGE', 'JWKS_MAX_STALE'],
+    ...['DPOP', 'DPOP_NONCE', 'DPOP_NONCE_SECRETS', 'PUBLIC_URL', 'REDIS_URL'],
+  ];
   const child = spawn('npm', ['start', '--silent', ...(root ? ['--workspace', WORKSPACE] : [])], {
     cwd: root ?? exampleDir,
     env: {
