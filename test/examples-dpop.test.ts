@@ -6,7 +6,7 @@
  * learns the server nonce from the 401 and retries; DPOP=allowed offers both
  * schemes; the variables are checked at start.
  */
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, request, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import * as dpop from 'dpop';
 import * as oauth from 'oauth4webapi';
@@ -48,6 +48,42 @@ async function start(name: ExampleName, env: Record<string, string>): Promise<st
   servers.push(server);
   return `http://127.0.0.1:${await listen(server)}`;
 }
+
+interface HostReply {
+  readonly status: number;
+  readonly challenge: string | undefined;
+  readonly body: string;
+}
+
+/** GET with the Host header a client chose: without PUBLIC_URL, the origin the app takes for its own. */
+function getWithHost(port: number, host: string, path: string, headers: Record<string, string>): Promise<HostReply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { ...headers, host } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      res.on('end', () =>
+        resolve({ status: res.statusCode as number, challenge: res.headers['www-authenticate'], body }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A token from /demo/token bound to `keyPair` by a proof for `origin`'s token URL, sent with Host `host`. */
+async function mintFor(port: number, host: string, origin: string, keyPair: dpop.KeyPair): Promise<HostReply> {
+  const proof = await dpop.generateProof(keyPair, `${origin}/demo/token`, 'GET');
+  return getWithHost(port, host, '/demo/token?scope=orders:read', { dpop: proof });
+}
+
+async function ordersWithProof(port: number, host: string, htu: string, keyPair: dpop.KeyPair, token: string) {
+  const proof = await dpop.generateProof(keyPair, htu, 'GET', undefined, token);
+  return getWithHost(port, host, '/orders', { authorization: `DPoP ${token}`, dpop: proof });
+}
+
+const accessToken = (minted: HostReply) => (JSON.parse(minted.body) as { access_token: string }).access_token;
 
 describe.each(EXAMPLES)('%s with DPoP', (name) => {
   it('DPOP=required, DPOP_NONCE=on: a token bound at /demo/token, then oauth4webapi through the nonce', async () => {
@@ -103,6 +139,48 @@ describe.each(EXAMPLES)('%s with DPoP', (name) => {
       headers: [['Authorization', `Bearer ${token.access_token}`]],
     });
     expect(ok.status).toBe(200);
+  });
+
+  it('without PUBLIC_URL, htu is checked against the Host the client sent: a proof for victim.example passes', async () => {
+    // What PUBLIC_URL is for, and why DPoP outside development refuses to start without it (config.js).
+    const port = Number(new URL(await start(name, { DPOP: 'required' })).port);
+    const keyPair = await dpop.generateKeyPair('ES256');
+    const minted = await mintFor(port, 'victim.example', 'http://victim.example', keyPair);
+    expect(minted.status).toBe(200);
+    const res = await ordersWithProof(
+      port,
+      'victim.example',
+      'http://victim.example/orders',
+      keyPair,
+      accessToken(minted),
+    );
+    expect(res.status).toBe(200);
+  });
+
+  it('with PUBLIC_URL, proofs must name it: one for the Host the client sent is 401 invalid_dpop_proof', async () => {
+    const port = Number(new URL(await start(name, { DPOP: 'required', PUBLIC_URL: 'https://api.example' })).port);
+    const here = `127.0.0.1:${port}`;
+    const keyPair = await dpop.generateKeyPair('ES256');
+    // /demo/token builds its htu the way the guard checks it: at PUBLIC_URL, not at the Host sent.
+    const refused = await mintFor(port, here, `http://${here}`, keyPair);
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: 'invalid_dpop_proof' });
+    const minted = await mintFor(port, here, 'https://api.example', keyPair);
+    expect(JSON.parse(minted.body)).toMatchObject({ token_type: 'DPoP' });
+    const token = accessToken(minted);
+
+    for (const [host, htu] of [
+      [here, `http://${here}/orders`],
+      ['victim.example', 'http://victim.example/orders'],
+    ] as const) {
+      const res = await ordersWithProof(port, host, htu, keyPair, token);
+      expect(res.status, htu).toBe(401);
+      expect(res.challenge).toMatch(/^DPoP realm="orders", error="invalid_dpop_proof", /);
+      expect(JSON.parse(res.body)).toMatchObject({ status: 401, code: 'invalid_dpop_proof' });
+    }
+    const ok = await ordersWithProof(port, here, 'https://api.example/orders', keyPair, token);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toEqual([]);
   });
 
   it('a wrong DPOP or DPOP_NONCE stops the start with a message naming the variable', async () => {
@@ -163,5 +241,49 @@ describe('express-mcp with DPoP', () => {
     expect(headerLines(none, 'www-authenticate')).toEqual([
       `DPoP realm="orders", scope="orders:read", algs="ES256 EdDSA PS256 RS256", resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"`,
     ]);
+  });
+});
+
+describe('express-mcp behind PUBLIC_URL', () => {
+  it('/demo/token and POST /mcp take proofs for PUBLIC_URL only, never for the Host the client sent', async () => {
+    const { configFromEnv } = (await import('../examples/express-mcp/config.js')) as Pick<
+      ExampleModules,
+      'configFromEnv'
+    >;
+    const { createApp } = (await import('../examples/express-mcp/app.js')) as {
+      createApp(config: unknown): Promise<RequestListener>;
+    };
+    const publicUrl = 'https://mcp.example';
+    const config = configFromEnv({ DEMO: '1', DPOP: 'required', PUBLIC_URL: publicUrl }) as object;
+    const server = createServer(await createApp({ ...config, baseUrl: publicUrl }));
+    servers.push(server);
+    const local = `http://127.0.0.1:${await listen(server)}`;
+
+    const keyPair = await dpop.generateKeyPair('ES256');
+    const mint = async (origin: string) =>
+      fetch(`${local}/demo/token?scope=orders:read`, {
+        headers: { DPoP: await dpop.generateProof(keyPair, `${origin}/demo/token`, 'GET') },
+      });
+    const refused = await mint(local);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_dpop_proof' });
+    const token = (await (await mint(publicUrl)).json()) as { access_token: string; token_type: string };
+    expect(token.token_type).toBe('DPoP');
+
+    const call = async (origin: string) =>
+      fetch(`${local}/mcp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          authorization: `DPoP ${token.access_token}`,
+          DPoP: await dpop.generateProof(keyPair, `${origin}/mcp`, 'POST', undefined, token.access_token),
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+    const wrongHost = await call(local);
+    expect(wrongHost.status).toBe(401);
+    expect(await wrongHost.json()).toMatchObject({ code: 'invalid_dpop_proof' });
+    expect((await call(publicUrl)).status).toBe(200);
   });
 });

@@ -13,7 +13,8 @@ export async function createApp(config = configFromEnv()) {
     algorithms: ['ES256', 'RS256'],
     typ: ['at+jwt', 'JWT'],
     // DPOP=allowed|required (config.js): DPoP-bound tokens with proofs, and DPOP_NONCE=on for server nonces.
-    dpop: config.dpop,
+    // PUBLIC_URL, when set, is the origin a proof's htu must name, whatever Host the client sent.
+    dpop: config.dpop && { ...config.dpop, publicUrl: config.publicUrl },
   });
   const orders = [];
 
@@ -29,9 +30,11 @@ export async function createApp(config = configFromEnv()) {
     res.status(201).json(order);
   });
   if (demo) {
-    // With a DPoP header, the token is bound to the proof's key (htu: this URL without the query).
+    // With a DPoP header, the token is bound to the proof's key. Its htu: this URL without the query, at
+    // PUBLIC_URL's origin when set (where the guard checks proofs), else at this request's own.
     app.get('/demo/token', async (req, res) => {
-      const htu = `${req.protocol}://${req.get('host')}${req.path}`;
+      const origin = config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+      const htu = `${origin}${req.path}`;
       const minted = await demo.mint(req.query.scope ?? 'orders:read', { proof: req.get('DPoP'), htu });
       if (minted) res.json(minted);
       else

@@ -207,13 +207,11 @@ export async function createDemoIssuer({ issuer, audience, scopes }) {
   });
   // GET /demo/token?scope=…: a token without the OAuth dance, for curl and tests.
   // With a DPoP proof (htm GET, htu this URL without the query), the token is bound to its key (RFC 9449 §6).
+  // The htu is the token URL at the issuer (PUBLIC_URL or the loopback address), never the Host sent.
   routes.get(`${base}/token`, (req, res, next) =>
     issue(res, next, async () => {
       const proof = req.get('DPoP');
-      const jkt =
-        proof === undefined
-          ? undefined
-          : await proofKey(proof, `${req.protocol}://${req.get('host')}${req.baseUrl}${req.path}`);
+      const jkt = proof === undefined ? undefined : await proofKey(proof, `${issuer}/token`);
       return mint(grantable(req.query.scope), { jkt });
     }),
   );

@@ -15,7 +15,8 @@ export async function createApp(config = configFromEnv()) {
     algorithms: ['ES256', 'RS256'],
     typ: ['at+jwt', 'JWT'],
     // DPOP=allowed|required (config.js): DPoP-bound tokens with proofs, and DPOP_NONCE=on for server nonces.
-    dpop: config.dpop,
+    // PUBLIC_URL, when set, is the origin a proof's htu must name, whatever Host the client sent.
+    dpop: config.dpop && { ...config.dpop, publicUrl: config.publicUrl },
   });
   const orders = [];
 
@@ -32,9 +33,11 @@ export async function createApp(config = configFromEnv()) {
     return reply.code(201).send(order);
   });
   if (demo) {
-    // With a DPoP header, the token is bound to the proof's key (htu: this URL without the query).
+    // With a DPoP header, the token is bound to the proof's key. Its htu: this URL without the query, at
+    // PUBLIC_URL's origin when set (where the guard checks proofs), else at this request's own.
     app.get('/demo/token', async (request, reply) => {
-      const htu = `${request.protocol}://${request.host}${request.url.split('?')[0]}`;
+      const origin = config.publicUrl ?? `${request.protocol}://${request.host}`;
+      const htu = `${origin}${request.url.split('?')[0]}`;
       const minted = await demo.mint(request.query.scope ?? 'orders:read', { proof: request.headers.dpop, htu });
       return (
         minted ??

@@ -17,7 +17,8 @@ export async function createApp(config = configFromEnv()) {
     algorithms: ['ES256', 'RS256'],
     typ: ['at+jwt', 'JWT'],
     // DPOP=allowed|required (config.js): DPoP-bound tokens with proofs, and DPOP_NONCE=on for server nonces.
-    dpop: config.dpop,
+    // PUBLIC_URL, when set, is the origin a proof's htu must name, whatever Host the client sent.
+    dpop: config.dpop && { ...config.dpop, publicUrl: config.publicUrl },
   });
   const orders = [];
 
@@ -34,11 +35,13 @@ export async function createApp(config = configFromEnv()) {
     return c.json(order, 201);
   });
   if (demo) {
-    // With a DPoP header, the token is bound to the proof's key (htu: this URL without the query).
+    // With a DPoP header, the token is bound to the proof's key. Its htu: this URL without the query, at
+    // PUBLIC_URL's origin when set (where the guard checks proofs), else at this request's own.
     app.get('/demo/token', async (c) => {
       const url = new URL(c.req.url);
       const proof = c.req.header('DPoP');
-      const minted = await demo.mint(c.req.query('scope') ?? 'orders:read', { proof, htu: url.origin + url.pathname });
+      const htu = (config.publicUrl ?? url.origin) + url.pathname;
+      const minted = await demo.mint(c.req.query('scope') ?? 'orders:read', { proof, htu });
       return minted
         ? c.json(minted)
         : c.json(

@@ -108,6 +108,29 @@ function dpopFromEnv(env) {
   return { mode, nonce: { secrets } };
 }
 
+/**
+ * PUBLIC_URL: the origin clients use (https://api.example), which a DPoP
+ * proof's htu must name. Without it the origin is the request's own, from the
+ * Host header the client sends, so a proof made for another host is accepted:
+ * DPoP outside development needs it.
+ */
+function publicUrlFromEnv(env, dpop) {
+  const value = read(env, 'PUBLIC_URL');
+  if (value === undefined) {
+    if (dpop !== undefined && productionLike(env)) {
+      fail(
+        'PUBLIC_URL is not set: with DPOP on and NODE_ENV other than development or test, set it to the origin clients use (e.g. https://api.example), or DPoP proofs are checked against the Host header the client sends',
+      );
+    }
+    return undefined;
+  }
+  const url = secureUrl(value, 'PUBLIC_URL');
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    fail('PUBLIC_URL must be an origin, such as https://api.example: no path, query or fragment');
+  }
+  return url.origin;
+}
+
 function demoRequested(env) {
   const demo = read(env, 'DEMO');
   if (demo === undefined || demo === '0') return false;
@@ -121,8 +144,10 @@ function demoRequested(env) {
 
 /**
  * @typedef {{ mode: 'allowed' | 'required', nonce?: { secrets: (string | Uint8Array)[] } } | undefined} DpopConfig
- * @typedef {{ demo: true, issuer: string, audience: string, dpop?: DpopConfig }
- *   | { demo: false, jwksUrl: string, issuer: string, audience: string, jwks: { cacheMaxAge?: number, maxStale?: number }, dpop?: DpopConfig }} Config
+ * @typedef {{ dpop?: DpopConfig, publicUrl?: string | undefined }} Deployment
+ *   `publicUrl`: PUBLIC_URL's origin, which a DPoP proof's htu must name (unset: the request's own origin).
+ * @typedef {Deployment & ({ demo: true, issuer: string, audience: string }
+ *   | { demo: false, jwksUrl: string, issuer: string, audience: string, jwks: { cacheMaxAge?: number, maxStale?: number } })} Config
  */
 
 /**
@@ -132,9 +157,11 @@ function demoRequested(env) {
 export function configFromEnv(env = process.env) {
   const cacheMaxAge = seconds(env, 'JWKS_CACHE_MAX_AGE');
   const maxStale = seconds(env, 'JWKS_MAX_STALE');
-  // Demo tokens are for the demo issuer and audience only, whatever JWT_ISSUER and JWT_AUDIENCE say.
   const dpop = dpopFromEnv(env);
-  if (demoRequested(env)) return { demo: true, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE, dpop };
+  const demo = demoRequested(env);
+  const deployment = { dpop, publicUrl: publicUrlFromEnv(env, dpop) };
+  // Demo tokens are for the demo issuer and audience only, whatever JWT_ISSUER and JWT_AUDIENCE say.
+  if (demo) return { demo: true, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE, ...deployment };
   const jwksUrl = jwksUrlFromEnv(env);
   const issuer = required(env, 'JWT_ISSUER', 'set it to the exact "iss" of your tokens');
   const audience = required(env, 'JWT_AUDIENCE', 'set it to this API\'s identifier, as in the tokens\' "aud"');
@@ -143,5 +170,5 @@ export function configFromEnv(env = process.env) {
     ...(cacheMaxAge === undefined ? {} : { cacheMaxAge }),
     ...(maxStale === undefined ? {} : { maxStale }),
   };
-  return { demo: false, jwksUrl, issuer, audience, jwks, dpop };
+  return { demo: false, jwksUrl, issuer, audience, jwks, ...deployment };
 }

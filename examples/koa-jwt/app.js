@@ -16,7 +16,8 @@ export async function createApp(config = configFromEnv()) {
     algorithms: ['ES256', 'RS256'],
     typ: ['at+jwt', 'JWT'],
     // DPOP=allowed|required (config.js): DPoP-bound tokens with proofs, and DPOP_NONCE=on for server nonces.
-    dpop: config.dpop,
+    // PUBLIC_URL, when set, is the origin a proof's htu must name, whatever Host the client sent.
+    dpop: config.dpop && { ...config.dpop, publicUrl: config.publicUrl },
   });
   const orders = [];
 
@@ -37,9 +38,11 @@ export async function createApp(config = configFromEnv()) {
     ctx.body = order;
   });
   if (demo) {
-    // With a DPoP header, the token is bound to the proof's key (htu: this URL without the query).
+    // With a DPoP header, the token is bound to the proof's key. Its htu: this URL without the query, at
+    // PUBLIC_URL's origin when set (where the guard checks proofs), else at this request's own.
     router.get('/demo/token', async (ctx) => {
-      const htu = `${ctx.protocol}://${ctx.host}${ctx.path}`;
+      const origin = config.publicUrl ?? `${ctx.protocol}://${ctx.host}`;
+      const htu = `${origin}${ctx.path}`;
       const minted = await demo.mint(ctx.query.scope ?? 'orders:read', { proof: ctx.get('DPoP') || undefined, htu });
       if (minted) ctx.body = minted;
       else {

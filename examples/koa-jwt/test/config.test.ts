@@ -59,6 +59,9 @@ const PRODUCTION_NODE_ENV = [
   ...['production', 'Production', 'PRODUCTION', ' production', 'production ', 'prod', 'staging'],
   ...['dev', 'develop', 'testing', 'development-eu', 'qa', 'live'],
 ];
+const PUBLIC_URL_ORIGIN = 'PUBLIC_URL must be an origin, such as https://api.example: no path, query or fragment';
+const PUBLIC_URL_NEEDED =
+  'PUBLIC_URL is not set: with DPOP on and NODE_ENV other than development or test, set it to the origin clients use (e.g. https://api.example), or DPoP proofs are checked against the Host header the client sends';
 const DEMO_REFUSED =
   'DEMO=1 needs NODE_ENV unset, development or test: demo mode mints tokens that this server accepts';
 
@@ -129,6 +132,48 @@ describe('configFromEnv', () => {
     expect(() => configFromEnv({ ...IDP, DEMO: '1' })).toThrow('DEMO=1 and JWKS_URL are both set: unset one of them');
   });
 
+  it('reads PUBLIC_URL as the origin DPoP proofs must name: https, or http to a loopback host', () => {
+    const origin = (value: string) => configFromEnv({ ...IDP, DPOP: 'required', PUBLIC_URL: value }).publicUrl;
+    expect(origin('https://api.example')).toBe('https://api.example');
+    expect(origin('HTTPS://API.example:443/')).toBe('https://api.example');
+    expect(origin('https://api.example:8443')).toBe('https://api.example:8443');
+    expect(origin('http://localhost:3000')).toBe('http://localhost:3000');
+    expect(configFromEnv({ ...IDP, PUBLIC_URL: 'https://api.example' }).publicUrl).toBe('https://api.example');
+    expect(configFromEnv(IDP).publicUrl).toBeUndefined();
+  });
+
+  it.each([
+    ['api.example', 'PUBLIC_URL must be an absolute http(s) URL'],
+    ['ftp://api.example', 'PUBLIC_URL must be an absolute http(s) URL'],
+    ['http://api.example', 'PUBLIC_URL must be an https URL (http only for localhost)'],
+    ['http://localhost.evil', 'PUBLIC_URL must be an https URL (http only for localhost)'],
+    ['https://user:s3cret@api.example', 'PUBLIC_URL must not include a user name or password'],
+    ['https://api.example/v1', PUBLIC_URL_ORIGIN],
+    ['https://api.example/?a=1', PUBLIC_URL_ORIGIN],
+    ['https://api.example/#top', PUBLIC_URL_ORIGIN],
+  ])('refuses PUBLIC_URL=%s, naming PUBLIC_URL', (value, message) => {
+    expect(() => configFromEnv({ ...IDP, DPOP: 'required', PUBLIC_URL: value })).toThrow(new ConfigError(message));
+  });
+
+  it.each(PRODUCTION_NODE_ENV)('with DPOP on and NODE_ENV=%j, refuses to start without PUBLIC_URL', (nodeEnv) => {
+    for (const mode of ['allowed', 'required']) {
+      expect(() => configFromEnv({ ...IDP, DPOP: mode, NODE_ENV: nodeEnv })).toThrow(
+        new ConfigError(PUBLIC_URL_NEEDED),
+      );
+      const config = configFromEnv({ ...IDP, DPOP: mode, NODE_ENV: nodeEnv, PUBLIC_URL: 'https://api.example' });
+      expect(config).toMatchObject({ dpop: { mode }, publicUrl: 'https://api.example' });
+    }
+    // Without DPoP there is no proof to check: PUBLIC_URL is not needed.
+    expect(configFromEnv({ ...IDP, NODE_ENV: nodeEnv }).publicUrl).toBeUndefined();
+  });
+
+  it.each(DEVELOPMENT_NODE_ENV)('with DPOP on and NODE_ENV=%j, PUBLIC_URL may be left out', (nodeEnv) => {
+    expect(configFromEnv({ ...IDP, DPOP: 'required', NODE_ENV: nodeEnv })).toMatchObject({
+      dpop: { mode: 'required' },
+      publicUrl: undefined,
+    });
+  });
+
   it('passes JWKS_CACHE_MAX_AGE and JWKS_MAX_STALE (seconds) to the key source in milliseconds', () => {
     expect(configFromEnv({ ...IDP, JWKS_CACHE_MAX_AGE: '300' })).toMatchObject({ jwks: { cacheMaxAge: 300_000 } });
     expect(configFromEnv({ ...IDP, JWKS_MAX_STALE: '3600' })).toMatchObject({ jwks: { maxStale: 3_600_000 } });
@@ -166,6 +211,13 @@ describe('node server.js', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toBe(`Cannot start: ${message}\n`);
+  });
+
+  it('with DPOP=required and NODE_ENV=production but no PUBLIC_URL, refuses to start', async () => {
+    const { code, stdout, stderr } = await runUntilExit({ ...IDP, DPOP: 'required', NODE_ENV: 'production' });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`Cannot start: ${PUBLIC_URL_NEEDED}\n`);
   });
 
   it('with DEMO=1 and NODE_ENV=staging, refuses to start', async () => {
