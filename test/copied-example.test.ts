@@ -82,7 +82,7 @@ describe('each example, as a user copies it', () => {
         '--json',
         '--pack-destination',
         workdir,
-        ...['core', 'express', 'koa', 'fetch', 'fastify'].map((p) => `./packages/${p}`),
+        ...['core', 'express', 'koa', 'fetch', 'fastify', 'redis'].map((p) => `./packages/${p}`),
       ],
       repoRoot,
     );
@@ -115,10 +115,12 @@ describe('each example, as a user copies it', () => {
   });
 
   it('has the helpers it duplicates on purpose word for word the same in every example', () => {
-    const copies = (file: string, names: string[]) =>
-      new Set(names.map((name) => readFileSync(join(repoRoot, 'examples', name, 'test', file), 'utf8')));
-    expect(copies('support.ts', EXAMPLES).size).toBe(1);
-    expect(copies('jwks.ts', ['express-jwt', 'koa-jwt', 'hono-jwt', 'fastify-jwt', 'express-mcp']).size).toBe(1);
+    const copies = (path: string, names: string[]) =>
+      new Set(names.map((name) => readFileSync(join(repoRoot, 'examples', name, path), 'utf8')));
+    const verifyingJwts = ['express-jwt', 'koa-jwt', 'hono-jwt', 'fastify-jwt', 'express-mcp'];
+    expect(copies('test/support.ts', EXAMPLES).size).toBe(1);
+    expect(copies('test/jwks.ts', verifyingJwts).size).toBe(1);
+    expect(copies('replay-store.js', verifyingJwts).size).toBe(1);
   });
 
   for (const name of COPIED) {
@@ -128,7 +130,10 @@ describe('each example, as a user copies it', () => {
         recursive: true,
         filter: (source) => !source.includes('node_modules'),
       });
-      const packages = [tarballs.core as string, tarballs[ADAPTER[name] as string] as string];
+      // The packages of this repository it depends on, as the registry would serve them.
+      const { dependencies } = readJson(join(dir, 'package.json'));
+      const redis = '@auth-errors/redis' in dependencies ? [tarballs.redis as string] : [];
+      const packages = [tarballs.core as string, tarballs[ADAPTER[name] as string] as string, ...redis];
       await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', ...packages], dir);
 
       const tested = await npm(['test'], dir);

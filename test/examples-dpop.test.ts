@@ -4,37 +4,15 @@
  * with DPOP_NONCE=on, a token bound at /demo/token by the proof sent with the
  * request (panva's dpop), then oauth4webapi's DPoP client on GET /orders, which
  * learns the server nonce from the 401 and retries; DPOP=allowed offers both
- * schemes; the variables are checked at start.
+ * schemes; PUBLIC_URL is the origin proofs must name; the variables are
+ * checked at start.
  */
 import { createServer, type RequestListener, request, type Server } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
 import * as dpop from 'dpop';
 import * as oauth from 'oauth4webapi';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EXAMPLES, type ExampleModules, type ExampleName, listenerOf, load } from './support/example-apps.js';
 import { close, headerLines, listen, rawRequest } from './support/http.js';
-
-type ExampleName = 'express-jwt' | 'koa-jwt' | 'fastify-jwt' | 'hono-jwt';
-const EXAMPLES: readonly ExampleName[] = ['express-jwt', 'koa-jwt', 'fastify-jwt', 'hono-jwt'];
-
-interface ExampleModules {
-  createApp(config: unknown): Promise<unknown>;
-  configFromEnv(env: Record<string, string>): unknown;
-}
-
-async function load(name: ExampleName): Promise<ExampleModules> {
-  const { createApp } = (await import(`../examples/${name}/app.js`)) as Pick<ExampleModules, 'createApp'>;
-  const { configFromEnv } = (await import(`../examples/${name}/config.js`)) as Pick<ExampleModules, 'configFromEnv'>;
-  return { createApp, configFromEnv };
-}
-
-async function listenerOf(name: ExampleName, app: unknown): Promise<RequestListener> {
-  if (name === 'express-jwt') return app as RequestListener;
-  if (name === 'koa-jwt') return (app as { callback(): RequestListener }).callback();
-  if (name === 'hono-jwt') return getRequestListener((app as { fetch: (r: Request) => Response }).fetch);
-  const fastify = app as { ready(): Promise<unknown>; routing: RequestListener };
-  await fastify.ready();
-  return fastify.routing;
-}
 
 const servers: Server[] = [];
 afterEach(async () => {

@@ -3,6 +3,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import express from 'express';
 import { createDemoIssuer } from './demo-issuer.js';
 import { createOrdersServer, SCOPES, TOOL_SCOPES } from './mcp-server.js';
+import { redisReplayStore } from './replay-store.js';
 import { requireToolScopes } from './tool-scopes.js';
 
 /** What a client with no token is told to ask for (the 401's `scope`): the read scope; writing steps up. */
@@ -11,8 +12,9 @@ const FIRST_SCOPES = ['orders:read'];
 /**
  * @param {import('./config.js').Config & { baseUrl: string }} config
  *   `baseUrl`: the URL clients reach this server at (config.js `baseUrl()`).
+ * @param {{ signal?: AbortSignal }} [options] `signal` closes the Redis connection of REDIS_URL when it aborts.
  */
-export async function createApp(config) {
+export async function createApp(config, { signal } = {}) {
   // The MCP endpoint's URL: the RFC 9728 resource and the audience of every token (RFC 8707).
   const resource = `${config.baseUrl}/mcp`;
   const demo = config.demo
@@ -34,7 +36,12 @@ export async function createApp(config) {
     typ: ['at+jwt', 'JWT'],
     challengeScope: FIRST_SCOPES,
     // DPOP=allowed|required (config.js); a proof's htu is checked against this server's URL, never Host.
-    dpop: config.dpop && { ...config.dpop, publicUrl: new URL(config.baseUrl).origin },
+    // REDIS_URL, when set, keeps one record of used proofs for every instance (replay-store.js).
+    dpop: config.dpop && {
+      ...config.dpop,
+      publicUrl: new URL(config.baseUrl).origin,
+      replayStore: config.redisUrl === undefined ? undefined : redisReplayStore(config.redisUrl, signal),
+    },
   });
   const orders = [];
 

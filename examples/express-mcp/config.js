@@ -10,7 +10,7 @@
 // test: a missing or misspelt variable, or a server whose NODE_ENV says
 // anything else (production, staging, prod...), must stop the start, not leave
 // a copied example minting tokens. An empty variable counts as unset. Every
-// error names the variable.
+// error names the variable, and never prints a value that may hold a secret.
 
 /** A configuration mistake: the message names the variable; server.js prints it without a stack trace. */
 export class ConfigError extends Error {
@@ -97,6 +97,32 @@ function dpopFromEnv(env) {
   return { mode, nonce: { secrets } };
 }
 
+/**
+ * REDIS_URL: the DPoP replay store every instance shares (redis:// or
+ * rediss:// for TLS), so that a proof used at one instance is refused at all
+ * the others. Without DPoP it would protect nothing: refused, like
+ * DPOP_NONCE=on, so that a misspelt DPOP does not pass unnoticed. Never
+ * printed: it may hold a password.
+ */
+function redisUrlFromEnv(env, dpop) {
+  const value = read(env, 'REDIS_URL');
+  if (value === undefined) return undefined;
+  if (dpop === undefined) fail('REDIS_URL needs DPOP=allowed or DPOP=required: it holds the DPoP replay store only');
+  if (!isRedisUrl(value)) {
+    fail('REDIS_URL must be a redis:// or rediss:// URL with a host, such as redis://redis.internal:6379');
+  }
+  return value;
+}
+
+function isRedisUrl(value) {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 function demoRequested(env) {
   const demo = read(env, 'DEMO');
   if (demo === undefined || demo === '0') return false;
@@ -110,8 +136,9 @@ function demoRequested(env) {
 
 /**
  * @typedef {{ mode: 'allowed' | 'required', nonce?: { secrets: (string | Uint8Array)[] } } | undefined} DpopConfig
- * @typedef {{ demo: true, host: string, publicUrl: string | undefined, dpop?: DpopConfig }
- *   | { demo: false, host: string, publicUrl: string | undefined, jwksUrl: string, issuer: string, dpop?: DpopConfig }} Config
+ * @typedef {{ host: string, publicUrl: string | undefined, dpop?: DpopConfig, redisUrl?: string | undefined }} Deployment
+ *   `redisUrl`: REDIS_URL, the DPoP replay store every instance shares (unset: one in this process).
+ * @typedef {Deployment & ({ demo: true } | { demo: false, jwksUrl: string, issuer: string })} Config
  */
 
 /**
@@ -127,7 +154,8 @@ export function configFromEnv(env = process.env) {
     );
   }
   const dpop = dpopFromEnv(env);
-  if (demoRequested(env)) return { demo: true, host, publicUrl: url, dpop };
+  const deployment = { host, publicUrl: url, dpop, redisUrl: redisUrlFromEnv(env, dpop) };
+  if (demoRequested(env)) return { demo: true, ...deployment };
   const jwksUrl = secureUrl(env, 'JWKS_URL');
   if (jwksUrl === undefined) {
     fail(
@@ -137,7 +165,7 @@ export function configFromEnv(env = process.env) {
   const issuer =
     read(env, 'JWT_ISSUER') ??
     fail('JWT_ISSUER is not set: set it to the exact "iss" of your tokens, the issuer of your authorization server');
-  return { demo: false, host, publicUrl: url, jwksUrl: jwksUrl.href, issuer, dpop };
+  return { demo: false, ...deployment, jwksUrl: jwksUrl.href, issuer };
 }
 
 /** The server's base URL: PUBLIC_URL, or the address it listens on (a loopback one, checked above). */

@@ -2,8 +2,13 @@ import { authErrors, jwtAuth, requireScopes } from '@auth-errors/fastify';
 import Fastify from 'fastify';
 import { configFromEnv } from './config.js';
 import { createDemoIssuer } from './demo-issuer.js';
+import { redisReplayStore } from './replay-store.js';
 
-export async function createApp(config = configFromEnv()) {
+/**
+ * @param {import('./config.js').Config} [config]
+ * @param {{ signal?: AbortSignal }} [options] `signal` closes the Redis connection of REDIS_URL when it aborts.
+ */
+export async function createApp(config = configFromEnv(), { signal } = {}) {
   const app = Fastify();
   // Awaited, before the routes: it covers every route declared after it, and leaves setErrorHandler to you.
   await app.register(authErrors, { realm: 'orders' });
@@ -16,7 +21,12 @@ export async function createApp(config = configFromEnv()) {
     typ: ['at+jwt', 'JWT'],
     // DPOP=allowed|required (config.js): DPoP-bound tokens with proofs, and DPOP_NONCE=on for server nonces.
     // PUBLIC_URL, when set, is the origin a proof's htu must name, whatever Host the client sent.
-    dpop: config.dpop && { ...config.dpop, publicUrl: config.publicUrl },
+    // REDIS_URL, when set, keeps one record of used proofs for every instance (replay-store.js).
+    dpop: config.dpop && {
+      ...config.dpop,
+      publicUrl: config.publicUrl,
+      replayStore: config.redisUrl === undefined ? undefined : redisReplayStore(config.redisUrl, signal),
+    },
   });
   const orders = [];
 

@@ -5,7 +5,8 @@
 // development or test: a missing or misspelt variable, or a server whose
 // NODE_ENV says anything else (production, staging, prod...), must stop the
 // start, not leave a copied example minting tokens. An empty variable counts
-// as unset. Every error names the environment variable to fix.
+// as unset. Every error names the environment variable to fix, and never
+// prints a value that may hold a secret.
 export const DEMO_ISSUER = 'https://issuer.demo.invalid';
 export const DEMO_AUDIENCE = 'https://orders.demo.invalid';
 
@@ -131,6 +132,32 @@ function publicUrlFromEnv(env, dpop) {
   return url.origin;
 }
 
+/**
+ * REDIS_URL: the DPoP replay store every instance shares (redis:// or
+ * rediss:// for TLS), so that a proof used at one instance is refused at all
+ * the others. Without DPoP it would protect nothing: refused, like
+ * DPOP_NONCE=on, so that a misspelt DPOP does not pass unnoticed. Never
+ * printed: it may hold a password.
+ */
+function redisUrlFromEnv(env, dpop) {
+  const value = read(env, 'REDIS_URL');
+  if (value === undefined) return undefined;
+  if (dpop === undefined) fail('REDIS_URL needs DPOP=allowed or DPOP=required: it holds the DPoP replay store only');
+  if (!isRedisUrl(value)) {
+    fail('REDIS_URL must be a redis:// or rediss:// URL with a host, such as redis://redis.internal:6379');
+  }
+  return value;
+}
+
+function isRedisUrl(value) {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 function demoRequested(env) {
   const demo = read(env, 'DEMO');
   if (demo === undefined || demo === '0') return false;
@@ -144,8 +171,9 @@ function demoRequested(env) {
 
 /**
  * @typedef {{ mode: 'allowed' | 'required', nonce?: { secrets: (string | Uint8Array)[] } } | undefined} DpopConfig
- * @typedef {{ dpop?: DpopConfig, publicUrl?: string | undefined }} Deployment
- *   `publicUrl`: PUBLIC_URL's origin, which a DPoP proof's htu must name (unset: the request's own origin).
+ * @typedef {{ dpop?: DpopConfig, publicUrl?: string | undefined, redisUrl?: string | undefined }} Deployment
+ *   `publicUrl`: PUBLIC_URL's origin, which a DPoP proof's htu must name (unset: the request's own origin);
+ *   `redisUrl`: REDIS_URL, the replay store every instance shares (unset: one in this process).
  * @typedef {Deployment & ({ demo: true, issuer: string, audience: string }
  *   | { demo: false, jwksUrl: string, issuer: string, audience: string, jwks: { cacheMaxAge?: number, maxStale?: number } })} Config
  */
@@ -159,7 +187,7 @@ export function configFromEnv(env = process.env) {
   const maxStale = seconds(env, 'JWKS_MAX_STALE');
   const dpop = dpopFromEnv(env);
   const demo = demoRequested(env);
-  const deployment = { dpop, publicUrl: publicUrlFromEnv(env, dpop) };
+  const deployment = { dpop, publicUrl: publicUrlFromEnv(env, dpop), redisUrl: redisUrlFromEnv(env, dpop) };
   // Demo tokens are for the demo issuer and audience only, whatever JWT_ISSUER and JWT_AUDIENCE say.
   if (demo) return { demo: true, issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE, ...deployment };
   const jwksUrl = jwksUrlFromEnv(env);

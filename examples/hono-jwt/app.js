@@ -2,11 +2,16 @@ import { authErrors } from '@auth-errors/fetch';
 import { Hono } from 'hono';
 import { configFromEnv } from './config.js';
 import { createDemoIssuer } from './demo-issuer.js';
+import { redisReplayStore } from './replay-store.js';
 
 /** A gate as Hono middleware: the problem Response it returns ends the request; undefined lets it go on. */
 const gate = (check) => async (c, next) => (await check(c.req.raw)) ?? next();
 
-export async function createApp(config = configFromEnv()) {
+/**
+ * @param {import('./config.js').Config} [config]
+ * @param {{ signal?: AbortSignal }} [options] `signal` closes the Redis connection of REDIS_URL when it aborts.
+ */
+export async function createApp(config = configFromEnv(), { signal } = {}) {
   const app = new Hono();
   const demo = config.demo ? await createDemoIssuer(config) : undefined;
   const auth = authErrors({ realm: 'orders' });
@@ -18,7 +23,12 @@ export async function createApp(config = configFromEnv()) {
     typ: ['at+jwt', 'JWT'],
     // DPOP=allowed|required (config.js): DPoP-bound tokens with proofs, and DPOP_NONCE=on for server nonces.
     // PUBLIC_URL, when set, is the origin a proof's htu must name, whatever Host the client sent.
-    dpop: config.dpop && { ...config.dpop, publicUrl: config.publicUrl },
+    // REDIS_URL, when set, keeps one record of used proofs for every instance (replay-store.js).
+    dpop: config.dpop && {
+      ...config.dpop,
+      publicUrl: config.publicUrl,
+      replayStore: config.redisUrl === undefined ? undefined : redisReplayStore(config.redisUrl, signal),
+    },
   });
   const orders = [];
 

@@ -4,8 +4,13 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { configFromEnv } from './config.js';
 import { createDemoIssuer } from './demo-issuer.js';
+import { redisReplayStore } from './replay-store.js';
 
-export async function createApp(config = configFromEnv()) {
+/**
+ * @param {import('./config.js').Config} [config]
+ * @param {{ signal?: AbortSignal }} [options] `signal` closes the Redis connection of REDIS_URL when it aborts.
+ */
+export async function createApp(config = configFromEnv(), { signal } = {}) {
   const app = new Koa();
   const router = new Router();
   const demo = config.demo ? await createDemoIssuer(config) : undefined;
@@ -17,7 +22,12 @@ export async function createApp(config = configFromEnv()) {
     typ: ['at+jwt', 'JWT'],
     // DPOP=allowed|required (config.js): DPoP-bound tokens with proofs, and DPOP_NONCE=on for server nonces.
     // PUBLIC_URL, when set, is the origin a proof's htu must name, whatever Host the client sent.
-    dpop: config.dpop && { ...config.dpop, publicUrl: config.publicUrl },
+    // REDIS_URL, when set, keeps one record of used proofs for every instance (replay-store.js).
+    dpop: config.dpop && {
+      ...config.dpop,
+      publicUrl: config.publicUrl,
+      replayStore: config.redisUrl === undefined ? undefined : redisReplayStore(config.redisUrl, signal),
+    },
   });
   const orders = [];
 

@@ -54,6 +54,8 @@ const PRODUCTION_NODE_ENV = [
   ...['production', 'Production', 'PRODUCTION', ' production', 'production ', 'prod', 'staging'],
   ...['dev', 'develop', 'testing', 'development-eu', 'qa', 'live'],
 ];
+const REDIS_URL_INVALID =
+  'REDIS_URL must be a redis:// or rediss:// URL with a host, such as redis://redis.internal:6379';
 const DEMO_REFUSED =
   'DEMO=1 needs NODE_ENV unset, development or test: demo mode mints tokens that this server accepts';
 
@@ -100,6 +102,24 @@ describe('configFromEnv', () => {
     expect(() => configFromEnv({ ...AS, JWKS_URL: url })).toThrow(new ConfigError(message));
   });
 
+  it('reads REDIS_URL (redis:// or rediss://) as the DPoP replay store every instance shares', () => {
+    const url = 'rediss://:s3cret@redis.internal:6380/0';
+    expect(configFromEnv({ ...AS, DPOP: 'allowed', REDIS_URL: url })).toMatchObject({ redisUrl: url });
+    expect(configFromEnv({ DEMO: '1', DPOP: 'required', REDIS_URL: url })).toMatchObject({ demo: true, redisUrl: url });
+    expect(configFromEnv({ ...AS, DPOP: 'allowed' }).redisUrl).toBeUndefined();
+  });
+
+  it('refuses a REDIS_URL that is not a redis URL, or one without DPOP on, naming REDIS_URL', () => {
+    for (const url of ['http://:s3cret@redis.internal:6379', 'redis://', 'redis.internal:6379']) {
+      expect(() => configFromEnv({ ...AS, DPOP: 'required', REDIS_URL: url })).toThrow(
+        new ConfigError(REDIS_URL_INVALID),
+      );
+    }
+    expect(() => configFromEnv({ ...AS, REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      new ConfigError('REDIS_URL needs DPOP=allowed or DPOP=required: it holds the DPoP replay store only'),
+    );
+  });
+
   it('needs JWKS_URL and JWT_ISSUER outside demo mode, and names them', () => {
     expect(() => configFromEnv({})).toThrow(/^JWKS_URL is not set/);
     expect(() => configFromEnv({ JWKS_URL: ' ', JWT_ISSUER: AS.JWT_ISSUER })).toThrow(/^JWKS_URL is not set/);
@@ -131,6 +151,7 @@ describe('node server.js refuses to start, with the message and exit code 1', ()
     [{ DEMO: '1', HOST: '0.0.0.0' }, 'Cannot start: PUBLIC_URL is not set'],
     [{ ...AS, JWKS_URL: 'http://user:s3cret@as.example/jwks.json' }, `Cannot start: ${NO_USER_INFO}\n`],
     [{ ...AS, JWKS_URL: 'http://as.example/jwks.json' }, `Cannot start: ${HTTPS_ONLY}\n`],
+    [{ ...AS, DPOP: 'required', REDIS_URL: 'https://:s3cret@redis.internal' }, `Cannot start: ${REDIS_URL_INVALID}\n`],
   ])('%j', async (env, message) => {
     const exited = await runUntilExit({ PUBLIC_URL: '', ...env });
     expect(exited.code).toBe(1);

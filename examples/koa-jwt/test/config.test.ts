@@ -62,6 +62,8 @@ const PRODUCTION_NODE_ENV = [
 const PUBLIC_URL_ORIGIN = 'PUBLIC_URL must be an origin, such as https://api.example: no path, query or fragment';
 const PUBLIC_URL_NEEDED =
   'PUBLIC_URL is not set: with DPOP on and NODE_ENV other than development or test, set it to the origin clients use (e.g. https://api.example), or DPoP proofs are checked against the Host header the client sends';
+const REDIS_URL_INVALID =
+  'REDIS_URL must be a redis:// or rediss:// URL with a host, such as redis://redis.internal:6379';
 const DEMO_REFUSED =
   'DEMO=1 needs NODE_ENV unset, development or test: demo mode mints tokens that this server accepts';
 
@@ -174,6 +176,38 @@ describe('configFromEnv', () => {
     });
   });
 
+  it('reads REDIS_URL (redis:// or rediss://) as the DPoP replay store every instance shares', () => {
+    for (const url of ['redis://127.0.0.1:6379', 'rediss://:s3cret@redis.internal:6380/0', 'redis://user:pw@redis']) {
+      expect(configFromEnv({ ...IDP, DPOP: 'allowed', REDIS_URL: url })).toMatchObject({ redisUrl: url });
+      expect(configFromEnv({ DEMO: '1', DPOP: 'required', REDIS_URL: url })).toMatchObject({
+        demo: true,
+        redisUrl: url,
+      });
+    }
+    expect(configFromEnv({ ...IDP, DPOP: 'allowed' }).redisUrl).toBeUndefined();
+  });
+
+  it.each([
+    'http://:s3cret@redis.internal:6379',
+    'redis.internal:6379',
+    'redis://',
+    'redis:///0',
+    'tcp://127.0.0.1:6379',
+    'redis//127.0.0.1:6379',
+  ])('refuses REDIS_URL=%s, naming REDIS_URL and not repeating the value', (url) => {
+    expect(() => configFromEnv({ ...IDP, DPOP: 'required', REDIS_URL: url })).toThrow(
+      new ConfigError(REDIS_URL_INVALID),
+    );
+  });
+
+  it('refuses REDIS_URL without DPOP on: there would be no proof to record', () => {
+    for (const dpop of [{}, { DPOP: 'off' }]) {
+      expect(() => configFromEnv({ ...IDP, ...dpop, REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+        new ConfigError('REDIS_URL needs DPOP=allowed or DPOP=required: it holds the DPoP replay store only'),
+      );
+    }
+  });
+
   it('passes JWKS_CACHE_MAX_AGE and JWKS_MAX_STALE (seconds) to the key source in milliseconds', () => {
     expect(configFromEnv({ ...IDP, JWKS_CACHE_MAX_AGE: '300' })).toMatchObject({ jwks: { cacheMaxAge: 300_000 } });
     expect(configFromEnv({ ...IDP, JWKS_MAX_STALE: '3600' })).toMatchObject({ jwks: { maxStale: 3_600_000 } });
@@ -218,6 +252,18 @@ describe('node server.js', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toBe(`Cannot start: ${PUBLIC_URL_NEEDED}\n`);
+  });
+
+  it('with a REDIS_URL that is not a redis URL, refuses to start without printing it (it may hold a password)', async () => {
+    const { code, stdout, stderr } = await runUntilExit({
+      ...IDP,
+      DPOP: 'required',
+      REDIS_URL: 'https://:s3cret@redis.internal:6379',
+    });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`Cannot start: ${REDIS_URL_INVALID}\n`);
+    expect(stderr).not.toContain('s3cret');
   });
 
   it('with DEMO=1 and NODE_ENV=staging, refuses to start', async () => {
