@@ -161,6 +161,22 @@ describe.each(EXAMPLES)('%s with DPoP', (name) => {
     expect(JSON.parse(ok.body)).toEqual([]);
   });
 
+  it('an Ed25519 proof (alg "Ed25519", the RFC 9864 name oauth4webapi and dpop send) binds a token at /demo/token', async () => {
+    const base = await start(name, { DPOP: 'required' });
+    const keyPair = await dpop.generateKeyPair('Ed25519');
+    const tokenUrl = `${base}/demo/token`;
+    const proof = await dpop.generateProof(keyPair, tokenUrl, 'GET');
+    expect(JSON.parse(Buffer.from(proof.split('.')[0] as string, 'base64url').toString())).toMatchObject({
+      alg: 'Ed25519',
+    });
+    const minted = await fetch(`${tokenUrl}?scope=orders:read`, { headers: { DPoP: proof } });
+    expect(minted.status).toBe(200);
+    const token = (await minted.json()) as { access_token: string; token_type: string };
+    expect(token.token_type).toBe('DPoP');
+    const claims = JSON.parse(Buffer.from(token.access_token.split('.')[1] as string, 'base64url').toString());
+    expect(claims.cnf).toEqual({ jkt: await dpop.calculateThumbprint(keyPair.publicKey) });
+  });
+
   it('a wrong DPOP or DPOP_NONCE stops the start with a message naming the variable', async () => {
     const { configFromEnv } = await load(name);
     expect(() => configFromEnv({ DEMO: '1', DPOP: 'yes' })).toThrow(/^DPOP must be/);
