@@ -121,6 +121,10 @@ describe('each example, as a user copies it', () => {
     expect(copies('test/support.ts', EXAMPLES).size).toBe(1);
     expect(copies('test/jwks.ts', verifyingJwts).size).toBe(1);
     expect(copies('replay-store.js', verifyingJwts).size).toBe(1);
+    // The four JWT examples differ only in the framework: one configuration, one demo issuer.
+    const jwtExamples = ['express-jwt', 'koa-jwt', 'hono-jwt', 'fastify-jwt'];
+    expect(copies('config.js', jwtExamples).size).toBe(1);
+    expect(copies('demo-issuer.js', jwtExamples).size).toBe(1);
   });
 
   for (const name of COPIED) {

@@ -44,8 +44,9 @@ function isLoopback(hostname) {
 
 /**
  * An http(s) URL without user info, and https unless it is loopback: over
- * plain http anyone on the network path could change what this server reads
- * (for JWKS_URL: the keys it trusts).
+ * plain http to another host, anyone on the network path can read and change
+ * what travels (for JWKS_URL: the keys this server trusts; for PUBLIC_URL: the
+ * tokens clients send). User info is a secret in a URL, and fetch refuses it.
  */
 function secureUrl(value, name) {
   let url;
@@ -149,6 +150,7 @@ function redisUrlFromEnv(env, dpop) {
   return value;
 }
 
+/** A redis:// or rediss:// URL that names a host: without one, ioredis would quietly connect to localhost. */
 function isRedisUrl(value) {
   try {
     const url = new URL(value);
