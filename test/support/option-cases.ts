@@ -75,6 +75,16 @@ export const guardOptionCases: readonly (readonly [string, (kit: Kit) => unknown
     /"clockTolerance"/,
   ],
   ['jwtAuth jwksUrl not http(s)', (kit) => kit.jwtAuth({ ...base, jwksUrl: 'file:///etc/jwks.json' }), /"jwksUrl"/],
+  [
+    'jwtAuth jwksUrl over http to another host',
+    (kit) => kit.jwtAuth({ ...base, jwksUrl: 'http://as.example/jwks' }),
+    /"jwksUrl" must be an https URL/,
+  ],
+  [
+    'jwtAuth jwksUrl with user info',
+    (kit) => kit.jwtAuth({ ...base, jwksUrl: 'https://client:secret@as.example/jwks' }),
+    /"jwksUrl" must not contain a user name or password/,
+  ],
   ['jwtAuth key not a key', (kit) => kit.jwtAuth({ ...base, key: 'not a pem' }), /"key"/],
   ['jwtAuth unknown profile', (kit) => kit.jwtAuth({ ...base, secret: SECRET, profile: 'x' as never }), /"profile"/],
   ['requireScopes with a space', (kit) => kit.requireScopes('bad scope'), /scope/],

@@ -18,7 +18,11 @@ const SYMMETRIC = ['HS256', 'HS384', 'HS512'];
 const RFC9068_CLAIMS = ['exp', 'iat', 'jti', 'sub', 'client_id'];
 
 export interface JwtVerifierOptions {
-  /** URL of the issuer's JWKS. Exactly one of `jwksUrl`, `keySource`, `key` and `secret`. */
+  /**
+   * URL of the issuer's JWKS: https, or http to a loopback host only (127.0.0.0/8, [::1], localhost), with
+   * no user name or password (docs/conformance.md rule 66). Exactly one of `jwksUrl`, `keySource`, `key`
+   * and `secret`.
+   */
   readonly jwksUrl?: string | URL | undefined;
   /** A key source from `createRemoteKeySource`, shared by every guard given it (one cache, one fetch at a time). */
   readonly keySource?: KeySource | undefined;

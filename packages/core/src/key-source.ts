@@ -7,6 +7,7 @@
  * Time is read from `Date.now()` only (no timers): nothing runs while idle.
  */
 import { type CryptoKey, createLocalJWKSet, type FlattenedJWSInput, type JWSHeaderParameters } from 'jose';
+import { jwksUrlOf } from './jwks-url.js';
 import { type DroppedKeyReason, type FetchedKeySet, fetchKeySet, KeySourceError } from './key-source-fetch.js';
 import { createKeySourceLogger } from './key-source-log.js';
 import { fail, validateFunction } from './options.js';
@@ -85,21 +86,17 @@ export function isKeySource(value: unknown): value is KeySource {
   return typeof value === 'function' && sources.has(value);
 }
 
-/** One cache for any number of guards: build it once and pass it as `keySource` to every `jwtAuth` that uses it. */
+/**
+ * One cache for any number of guards: build it once and pass it as `keySource` to every `jwtAuth` that uses it.
+ * `url` is https, or http to a loopback host only, with no user name or password (docs/conformance.md rule 66).
+ */
 export function createRemoteKeySource(url: string | URL, options: KeySourceOptions = {}): KeySource {
   return createKeySource(url, options, '');
 }
 
 /** `prefix` names the options as the caller wrote them (`jwks.` inside jwtAuth). */
 function settings(url: unknown, options: unknown, prefix: string) {
-  const label = prefix ? 'option "jwksUrl"' : 'the JWKS URL';
-  let href: URL;
-  try {
-    href = new URL(String(url));
-  } catch {
-    return fail(`${label} must be an absolute URL`);
-  }
-  if (href.protocol !== 'https:' && href.protocol !== 'http:') fail(`${label} must be an http(s) URL`);
+  const href = jwksUrlOf(url, prefix ? 'option "jwksUrl"' : 'the JWKS URL');
   if (typeof options !== 'object' || options === null)
     fail(`option "${prefix.slice(0, -1) || 'options'}" must be an object`);
   for (const key of Object.keys(options)) {

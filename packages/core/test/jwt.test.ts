@@ -174,6 +174,22 @@ describe('createJwtVerifier options', () => {
     typeError({ issuer: ISS, audience: AUD, jwksUrl: 'file:///etc/jwks.json' }, /"jwksUrl"/);
   });
 
+  it('rule 66: a jwksUrl over http to another host, or with user info, is refused; loopback http is fine', () => {
+    const jwks = { onEvent: () => {} };
+    for (const jwksUrl of ['http://as.example/jwks', 'http://127.0.0.1.as.example/jwks', 'http://[::ffff:7f00:1]/']) {
+      typeError({ issuer: ISS, audience: AUD, jwksUrl, jwks }, /^auth-errors: option "jwksUrl" must be an https URL/);
+    }
+    for (const jwksUrl of ['https://client:s3cret@as.example/jwks', new URL('http://user@127.0.0.1/jwks')]) {
+      typeError(
+        { issuer: ISS, audience: AUD, jwksUrl, jwks },
+        /^auth-errors: option "jwksUrl" must not contain a user name or password$/,
+      );
+    }
+    for (const jwksUrl of ['https://as.example/jwks', 'http://127.0.0.1:9/jwks', 'http://localhost/jwks']) {
+      expect(create({ issuer: ISS, audience: AUD, jwksUrl, jwks })).not.toThrow();
+    }
+  });
+
   it('rejects an unknown profile and an empty typ list', () => {
     typeError({ ...base(), profile: 'rfc7519' }, /"profile"/);
     typeError({ ...base(), typ: [] }, /"typ"/);

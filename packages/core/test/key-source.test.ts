@@ -5,6 +5,7 @@
  * few milliseconds while the fetches themselves run for real. Lookups call the
  * source as jose would (`source(header, token)`): a key, a 401-side jose error
  * (ERR_JWKS_NO_MATCHING_KEY) or a 503-side KeySourceError (ERR_JWKS_UNAVAILABLE).
+ * Rule numbers refer to docs/conformance.md.
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -189,6 +190,58 @@ describe('createRemoteKeySource options', () => {
     expect(() => createRemoteKeySource('https://idp.example/jwks', 'fast' as never)).toThrow(/"options"/);
     typeError({}, /absolute URL/, 'not a url');
     typeError({}, /http\(s\)/, 'file:///etc/jwks.json');
+  });
+
+  // Rule 66. A host is judged as WHATWG URL normalises it, which is the host fetch then connects to.
+  it.each([
+    ['https://idp.example/.well-known/jwks.json', 'https'],
+    ['HTTPS://IDP.EXAMPLE:8443/jwks', 'https, any port'],
+    ['https://@idp.example/jwks', 'an empty user info, which the parser drops'],
+    ['http://127.0.0.1:8080/jwks', 'loopback'],
+    ['http://127.255.255.254/jwks', 'the whole of 127.0.0.0/8'],
+    ['http://localhost:3000/jwks', 'localhost'],
+    ['http://LocalHost/jwks', 'host names are case-insensitive'],
+    ['http://[::1]:8080/jwks', 'IPv6 loopback'],
+    ['http://[0:0:0:0:0:0:0:1]/jwks', 'IPv6 loopback written out'],
+    ['http://127.1/jwks', 'read as 127.0.0.1'],
+    ['http://0x7f.1/jwks', 'read as 127.0.0.1'],
+    ['http://2130706433/jwks', 'read as 127.0.0.1'],
+    ['http://0177.0.0.1/jwks', 'read as 127.0.0.1 (octal)'],
+    ['http://127.0.0.1./jwks', 'read as 127.0.0.1'],
+    ['http://127.0.0.1\\@evil.example/jwks', 'a backslash ends an http host: 127.0.0.1, path /@evil.example/jwks'],
+  ])('accepts %s (%s)', (target) => {
+    expect(() => createRemoteKeySource(target, { onEvent: () => {} })).not.toThrow();
+  });
+
+  it.each([
+    ['http://idp.example/jwks', 'another host over http'],
+    ['http://10.0.0.5/jwks', 'a private address is still a network'],
+    ['http://126.255.255.255/jwks', 'just below 127.0.0.0/8'],
+    ['http://128.0.0.1/jwks', 'just above 127.0.0.0/8'],
+    ['http://0.0.0.0/jwks', 'the unspecified address'],
+    ['http://[::]/jwks', 'the unspecified IPv6 address'],
+    ['http://127.0.0.1.evil.example/jwks', 'a domain that starts like an address'],
+    ['http://127.0.0.1%2eevil.example/jwks', 'the same, with the dot percent-encoded'],
+    ['http://localhost.evil/jwks', 'a domain that starts like localhost'],
+    ['http://localhost./jwks', 'an absolute name, which a resolver may send to DNS'],
+    ['http://api.localhost/jwks', 'a name under localhost, which a resolver may send to DNS'],
+    ['http://evil.example#@127.0.0.1/jwks', 'the loopback address in the fragment'],
+    ['http://[::ffff:127.0.0.1]/jwks', 'an IPv4-mapped IPv6 address'],
+    ['http://[::ffff:7f00:1]/jwks', 'the same, in hex'],
+    ['http://[::127.0.0.1]/jwks', 'an IPv4-compatible IPv6 address'],
+  ])('refuses %s over http (%s)', (target) => {
+    typeError({}, /^auth-errors: the JWKS URL must be an https URL: http is allowed only to a loopback host/, target);
+    typeError({}, /https/, new URL(target));
+  });
+
+  it.each([
+    'https://user@idp.example/jwks',
+    'https://user:pa55word@idp.example/jwks',
+    'https://:pa55word@idp.example/jwks',
+    'http://user:pa55word@127.0.0.1/jwks',
+    'http://127.0.0.1:8080@evil.example/jwks',
+  ])('refuses %s: a URL with user info, in a message that does not repeat it', (target) => {
+    typeError({}, /^auth-errors: the JWKS URL must not contain a user name or password$/, target);
   });
 
   it('accepts every duration at its bounds, and maxStale Infinity; creating fetches nothing', () => {
