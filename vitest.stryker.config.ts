@@ -97,6 +97,8 @@ export default defineConfig({
       // covers the same key source through the same faults in the core.
       'test/idp-faults.test.ts',
       'test/key-source-outage.test.ts',
+      // Real time and a latency bound (the stale wait); key-source.test.ts covers the same bound in the core.
+      'test/key-source-stale-wait.test.ts',
     ],
     environment: 'node',
     testTimeout: 20_000,

@@ -47,7 +47,9 @@ export interface JwtVerifierOptions {
   /**
    * With `jwksUrl`: the key source's options, all durations in ms. `timeoutDuration` (default 5000),
    * `cooldownDuration` (30000), `cacheMaxAge` (600000), `maxStale` (86400000: keys are used for 24 h
-   * past their freshness while the provider is down), `maxResponseBytes`, `maxKeys`, `onEvent`.
+   * past their freshness while the provider is down), `staleWaitDuration` (300: how long a request waits
+   * for the refetch of an expired set before it is served from that set while the refetch goes on; 0 never
+   * waits), `maxResponseBytes`, `maxKeys`, `onEvent`.
    */
   readonly jwks?: KeySourceOptions | undefined;
   /** `Retry-After` seconds for `auth_unavailable`. */

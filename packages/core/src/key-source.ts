@@ -3,8 +3,10 @@
  * `createLocalJWKSet` selects and imports the keys; this module decides when
  * to fetch and which set to use, where jose's `createRemoteJWKSet` has no
  * answer: stale-if-error up to `maxStale`, refresh ahead of expiry in the
- * background, one fetch at a time, failures backed off, health and events.
- * Time is read from `Date.now()` only (no timers): nothing runs while idle.
+ * background, a bounded wait for a refetch when a stale set can serve, one
+ * fetch at a time, failures backed off, health and events. Time is read from
+ * `Date.now()`; the only timers are a fetch's timeout and, while requests
+ * wait on a fetch, the stale-wait bound: nothing runs while idle.
  */
 import { type CryptoKey, createLocalJWKSet, type FlattenedJWSInput, type JWSHeaderParameters } from 'jose';
 import { jwksUrlOf } from './jwks-url.js';
@@ -25,6 +27,12 @@ export interface KeySourceOptions {
   readonly cacheMaxAge?: number;
   /** How long past its freshness the last good set is used while refetches fail, in ms. Default 86400000 (24 h). */
   readonly maxStale?: number;
+  /**
+   * How long a request waits for a refetch of an expired set, in ms, before it is served from that set (within
+   * `maxStale`) while the refetch goes on. Default 300; 0: never wait. Without a usable set, or for an unknown
+   * `kid`, a request waits for the whole fetch (up to `timeoutDuration`).
+   */
+  readonly staleWaitDuration?: number;
   /** Largest JWKS response body, in bytes. Default 524288 (512 KiB). */
   readonly maxResponseBytes?: number;
   /** Most keys a JWKS may hold. Default 100. */
@@ -78,7 +86,17 @@ interface KeySet {
   readonly refreshAt: number;
 }
 
-const OPTIONS = ['timeoutDuration', 'cooldownDuration', 'cacheMaxAge', 'maxStale', 'maxResponseBytes', 'maxKeys'];
+const OPTIONS = [
+  'timeoutDuration',
+  'cooldownDuration',
+  'cacheMaxAge',
+  'maxStale',
+  'staleWaitDuration',
+  'maxResponseBytes',
+  'maxKeys',
+];
+/** The longest delay a timer takes (setTimeout's limit): the bound of the options that set one. */
+const MAX_TIMER = 2 ** 31 - 1;
 const sources = new WeakSet<object>();
 
 /** Whether `value` was made by `createRemoteKeySource`. */
@@ -116,16 +134,25 @@ function settings(url: unknown, options: unknown, prefix: string) {
     }
     return value as number;
   };
+  /** A delay for setTimeout: an integer number of ms, 0 allowed. */
+  const readWait = (key: string, fallback: number): number => {
+    const value = o[key] === undefined ? fallback : o[key];
+    if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_TIMER) {
+      fail(`option "${prefix}${key}" must be an integer number of milliseconds from 0 to ${MAX_TIMER}`);
+    }
+    return value as number;
+  };
   return {
     href,
     limits: {
-      timeoutDuration: read('timeoutDuration', 5000, true, 2 ** 31 - 1),
+      timeoutDuration: read('timeoutDuration', 5000, true, MAX_TIMER),
       maxResponseBytes: read('maxResponseBytes', 512 * 1024, true),
       maxKeys: read('maxKeys', 100, true),
     },
     cooldown: read('cooldownDuration', 30_000, false),
     cacheMaxAge: read('cacheMaxAge', 600_000, false),
     maxStale: read('maxStale', 86_400_000, false, Infinity),
+    staleWait: readWait('staleWaitDuration', 300),
     onEvent:
       validateFunction<(event: KeySourceEvent) => void>(o.onEvent, `${prefix}onEvent`) ??
       createKeySourceLogger(href.host),
@@ -133,9 +160,11 @@ function settings(url: unknown, options: unknown, prefix: string) {
 }
 
 export function createKeySource(url: unknown, options: unknown, prefix: string): KeySource {
-  const { href, limits, cooldown, cacheMaxAge, maxStale, onEvent } = settings(url, options, prefix);
+  const { href, limits, cooldown, cacheMaxAge, maxStale, staleWait, onEvent } = settings(url, options, prefix);
   let current: KeySet | undefined;
   let inflight: Promise<void> | undefined;
+  /** The fetch in flight or the stale-wait bound, whichever ends first; made when a first request waits. */
+  let inflightOrBound: Promise<void> | undefined;
   let lastAttemptAt = Number.NEGATIVE_INFINITY;
   let failures = 0;
   let lastError: KeySourceError | undefined;
@@ -196,9 +225,28 @@ export function createKeySource(url: unknown, options: unknown, prefix: string):
       .catch(failed)
       .finally(() => {
         inflight = undefined;
+        inflightOrBound = undefined;
       });
     inflight = attempt;
     return attempt;
+  };
+
+  /**
+   * The refetch of an expired set, waited for at most `staleWait` (docs/conformance.md rule 67): a healthy
+   * provider answers within it, so a removed key stops verifying at expiry; a hanging one no longer holds
+   * requests that the stale set can serve (stale-while-revalidate, RFC 5861 §3). The bound counts from the
+   * first request that waits.
+   */
+  const refetchWithinStaleWait = (): Promise<void> => {
+    const attempt = fetchNow();
+    inflightOrBound ??= new Promise<void>((resolve) => {
+      const bound = setTimeout(resolve, staleWait);
+      void attempt.then(() => {
+        clearTimeout(bound);
+        resolve();
+      });
+    });
+    return inflightOrBound;
   };
 
   /** Once per outage: `stale` when the set is used past its freshness, `expired` when it is past maxStale. */
@@ -212,9 +260,10 @@ export function createKeySource(url: unknown, options: unknown, prefix: string):
   }
 
   /**
-   * The set to verify with. A request waits for a fetch only when there is no usable set, or when the set
-   * expired while nothing was refreshing it (an idle instance) and the provider is not known to be down.
-   * A refresh that started before expiry is not waited for: the set serves until it ends.
+   * The set to verify with. A request waits for the whole fetch only when there is no usable set. When the set
+   * expired while nothing was refreshing it (an idle instance) and the provider is not known to be down, it
+   * waits for the refetch at most `staleWait`, then is served from the expired set. A refresh that started
+   * before expiry is not waited for: the set serves until it ends.
    */
   function keySet(): KeySet | Promise<KeySet> {
     const now = Date.now();
@@ -222,8 +271,11 @@ export function createKeySource(url: unknown, options: unknown, prefix: string):
     if (set !== undefined && now < set.refreshAt) return set; // the fast path
     const expiry = set === undefined ? 0 : set.fetchedAt + set.lifetime;
     const refreshing = inflight !== undefined && lastAttemptAt < expiry;
-    if (set === undefined || (failures === 0 && now >= expiry && !refreshing)) {
+    if (set === undefined) {
       if (inflight !== undefined || mayFetch(now)) return fetchNow().then(settled);
+    } else if (failures === 0 && now >= expiry && !refreshing) {
+      if (staleWait === 0) void fetchNow();
+      else return refetchWithinStaleWait().then(settled);
     } else if (mayFetchAhead(now)) {
       void fetchNow();
     }

@@ -32,6 +32,11 @@ const T0 = Date.UTC(2030, 0, 1);
 const BODY_MARKER = 'secret-body-marker-7f3e';
 /** The fetch timeout where a test makes the provider hang (real time); 2 s elsewhere, so that a busy machine does not time out. */
 const HANG_TIMEOUT = 200;
+/**
+ * The stale-wait bound (real time) where a test is about it; elsewhere 2 s, so that a request that needs a
+ * refetch gets its outcome even when a loopback fetch takes hundreds of ms on a busy machine.
+ */
+const SHORT_WAIT = 20;
 
 type Respond = (req: IncomingMessage, res: ServerResponse) => void;
 type Outcome = 'key' | 'ERR_JWKS_NO_MATCHING_KEY' | 'ERR_JWKS_UNAVAILABLE' | string;
@@ -141,7 +146,7 @@ const record = (event: KeySourceEvent) => {
   wake?.();
 };
 const source = (options: KeySourceOptions = {}) =>
-  createRemoteKeySource(url, { timeoutDuration: 2000, onEvent: record, ...options });
+  createRemoteKeySource(url, { timeoutDuration: 2000, staleWaitDuration: 2000, onEvent: record, ...options });
 const lookup = (keys: KeySource, kid: string, alg = 'RS256') => keys({ alg, kid });
 
 async function outcome(promise: Promise<unknown>): Promise<Outcome> {
@@ -179,6 +184,7 @@ describe('createRemoteKeySource options', () => {
     ['maxStale', [-1, Number.NaN, '86400000']],
     ['maxResponseBytes', [0, 1.5, -1]],
     ['maxKeys', [0, 2.5, '100']],
+    ['staleWaitDuration', [-1, 1.5, '300', Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, null]],
     ['onEvent', ['log', 42]],
   ])('refuses a bad %s with a TypeError that names it', (option, values) => {
     for (const value of values) typeError({ [option]: value }, new RegExp(`"${option}"`));
@@ -254,6 +260,8 @@ describe('createRemoteKeySource options', () => {
       maxKeys: 1,
       onEvent: () => {},
     });
+    createRemoteKeySource(url, { staleWaitDuration: 0 });
+    createRemoteKeySource(url, { staleWaitDuration: 2 ** 31 - 1 });
     expect(fetchSpy).not.toHaveBeenCalled();
   });
 
@@ -263,6 +271,9 @@ describe('createRemoteKeySource options', () => {
     expect(create({ jwksUrl: url, jwks: { maxStale: -1 } })).toThrow(/"jwks\.maxStale"/);
     expect(create({ jwksUrl: url, jwks: { cacheMaxAge: '600' } })).toThrow(/"jwks\.cacheMaxAge"/);
     expect(create({ jwksUrl: url, jwks: { onEvent: true } })).toThrow(/"jwks\.onEvent"/);
+    expect(create({ jwksUrl: url, jwks: { staleWaitDuration: -1 } })).toThrow(
+      /^auth-errors: option "jwks\.staleWaitDuration" must be an integer number of milliseconds from 0 to 2147483647$/,
+    );
     expect(create({ jwksUrl: url, jwks: { maxstale: 1 } })).toThrow(/"jwks\.maxstale" is not known/);
     expect(create({ jwksUrl: url, jwks: 5 })).toThrow(/"jwks"/);
     expect(create({ keySource: async () => ({}) })).toThrow(/"keySource"/);
@@ -323,7 +334,7 @@ describe('fetching: one at a time, fresh keys without fetches', () => {
     expect(keys.health()).toMatchObject({ status: 'stale' });
   });
 
-  it('an idle instance waits for one refetch: its requests, concurrent ones too, never get the expired set', async () => {
+  it('an idle instance waits for one refetch that answers within staleWaitDuration: no request gets the expired set', async () => {
     respond = serve([k1, k2]);
     const keys = source();
     await lookup(keys, 'k1');
@@ -332,6 +343,73 @@ describe('fetching: one at a time, fresh keys without fetches', () => {
     const results = await Promise.all([1, 2, 3].map(() => outcome(lookup(keys, 'k1'))));
     expect(results).toEqual(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_NO_MATCHING_KEY']);
     expect(arrivals).toHaveLength(2);
+  });
+
+  // Rule 67: with a stale set in hand, a request waits for the refetch at most staleWaitDuration.
+  it('an idle instance whose provider hangs: requests are served from the stale set after staleWaitDuration', async () => {
+    const keys = source({ timeoutDuration: 1000, staleWaitDuration: SHORT_WAIT });
+    await lookup(keys, 'k1');
+    respond = FAULTS.hang as Respond;
+    at(3 * 60 * MINUTE); // expired, within maxStale, nothing refreshed it
+    const results = await Promise.all(Array.from({ length: 20 }, () => outcome(lookup(keys, 'k1'))));
+    expect(results).toEqual(Array.from({ length: 20 }, () => 'key'));
+    expect(ended()).toBe(1); // answered while the refetch was still in flight
+    expect(fetchSpy).toHaveBeenCalledTimes(2); // one refetch for all of them
+    // Once the bound has passed for this refetch, later requests do not wait for it at all.
+    expect(await outcome(lookup(keys, 'k2'))).toBe('key');
+    expect(ended()).toBe(1);
+    // The refetch goes on in the background and its failure is announced as any other.
+    await settle();
+    expect(ofType('failed')).toMatchObject([{ reason: 'timeout', failures: 1, age: 3 * 60 * MINUTE }]);
+    expect(ofType('stale')).toEqual([{ type: 'stale', age: 3 * 60 * MINUTE, keys: 3 }]);
+    expect(keys.health()).toMatchObject({ status: 'stale', failures: 1, reason: 'timeout' });
+  });
+
+  it('a refetch that ends after staleWaitDuration still replaces the set: a removed key stops verifying then', async () => {
+    respond = serve([k1, k2]);
+    const keys = source({ staleWaitDuration: SHORT_WAIT });
+    await lookup(keys, 'k1');
+    let answer: (() => void) | undefined;
+    respond = (req, res) => {
+      answer = () => serve([k2])(req, res); // k1 removed; the provider answers when the test says so
+    };
+    at(3 * 60 * MINUTE);
+    expect(await outcome(lookup(keys, 'k1'))).toBe('key'); // served from the stale set after the bound
+    await vi.waitFor(() => expect(answer).toBeDefined(), { interval: 5 });
+    answer?.();
+    await settle();
+    expect(ofType('fetched')).toHaveLength(2);
+    expect(await outcome(lookup(keys, 'k1'))).toBe('ERR_JWKS_NO_MATCHING_KEY');
+    expect(await outcome(lookup(keys, 'k2'))).toBe('key');
+  });
+
+  it('staleWaitDuration 0: a request never waits for the refetch, so a removed key verifies until it ends', async () => {
+    respond = serve([k1, k2]);
+    const keys = source({ staleWaitDuration: 0 });
+    await lookup(keys, 'k1');
+    respond = serve([k2]);
+    at(3 * 60 * MINUTE);
+    expect(await outcome(lookup(keys, 'k1'))).toBe('key'); // the expired set, the refetch started in the background
+    expect(ended()).toBe(1);
+    await settle();
+    expect(await outcome(lookup(keys, 'k1'))).toBe('ERR_JWKS_NO_MATCHING_KEY');
+    expect(arrivals).toHaveLength(2);
+  });
+
+  it('without a usable set (past maxStale, or a cold start) a request waits for the whole fetch, not the bound', async () => {
+    respond = serve([k1, k2]);
+    const keys = source({ staleWaitDuration: SHORT_WAIT, maxStale: 0 });
+    await lookup(keys, 'k1');
+    let answer: (() => void) | undefined;
+    respond = (req, res) => {
+      answer = () => serve([k2])(req, res);
+    };
+    at(11 * MINUTE); // expired, and maxStale 0 allows no stale use
+    const pending = outcome(lookup(keys, 'k1'));
+    await vi.waitFor(() => expect(answer).toBeDefined(), { interval: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 5 * SHORT_WAIT)); // well past the bound: still waiting
+    answer?.();
+    expect(await pending).toBe('ERR_JWKS_NO_MATCHING_KEY'); // the answer of the refetch, not the expired set
   });
 
   it('a successful refresh ahead replaces the set: the provider sees one fetch per cache age under load', async () => {
@@ -423,6 +501,35 @@ describe('unknown kids', () => {
     expect(await outcome(lookup(keys, 'k2'))).toBe('key');
     expect(ofType('recovered')).toHaveLength(1);
     expect(arrivals).toHaveLength(4);
+  });
+
+  // Rule 67: the bound is for a request the stale set can answer; an unknown kid can only be answered by the provider.
+  it('an unknown kid during a hanging refetch waits for that refetch (not the bound), then 503; no second fetch', async () => {
+    const keys = source({ timeoutDuration: 1000, staleWaitDuration: SHORT_WAIT });
+    await lookup(keys, 'k1');
+    respond = FAULTS.hang as Respond;
+    at(3 * 60 * MINUTE);
+    let unknownEndedAfter: number | undefined;
+    const unknown = outcome(lookup(keys, 'k-new')).finally(() => {
+      unknownEndedAfter = ended();
+    });
+    expect(await outcome(lookup(keys, 'k1'))).toBe('key'); // the known kid: after the bound, from the stale set
+    expect(unknownEndedAfter).toBeUndefined();
+    expect(await unknown).toBe('ERR_JWKS_UNAVAILABLE'); // the key may exist at the provider: never 401
+    expect(unknownEndedAfter).toBe(2); // answered when the refetch had ended
+    expect(fetchSpy).toHaveBeenCalledTimes(2);
+  });
+
+  it('an unknown kid on a provider slower than staleWaitDuration gets the key the refetch brings: 200, not 503', async () => {
+    respond = serve([k1]);
+    const keys = source({ staleWaitDuration: SHORT_WAIT });
+    await lookup(keys, 'k1');
+    respond = (req, res) => {
+      setTimeout(() => serve([k1, k2])(req, res), 10 * SHORT_WAIT); // k2 published; answered after the bound
+    };
+    at(3 * 60 * MINUTE);
+    expect(await outcome(lookup(keys, 'k2'))).toBe('key');
+    expect(arrivals).toHaveLength(2);
   });
 
   it("jose's other key errors pass through: an HMAC alg, and a kid-less header matching several keys", async () => {
