@@ -2,11 +2,13 @@
  * One bounded JWKS fetch for the key source: the global `fetch` with a timeout
  * that covers the body too, no redirects, the body read as a stream up to a
  * byte cap, at most `maxKeys` keys, and only public signature keys of the
- * asymmetric JWS key types kept, each checked by a WebCrypto import. `jku` and
+ * asymmetric JWS key types kept, RSA keys within the bounds of rsa-limits.ts,
+ * each checked by a WebCrypto import. `jku` and
  * `x5u` are never read, let alone followed. Failures carry a short reason
  * code, never the response body. Web APIs only: no Buffer, no node:crypto.
  */
 import type { JWK } from 'jose';
+import { E_65537, isAcceptedRsaKey, rsaModulusBits } from './rsa-limits.js';
 
 /** The JWS algorithms a key set may serve: asymmetric only, never `none` or HMAC. */
 export const ASYMMETRIC_ALGORITHMS: readonly string[] = [
@@ -25,7 +27,6 @@ export const ASYMMETRIC_ALGORITHMS: readonly string[] = [
 const KEY_TYPES = new Set(['RSA', 'EC', 'OKP']);
 /** RFC 7518 §6.2.2 / §6.3.2 / RFC 8037 §2: members only a private key has. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
-const MAX_RSA_BITS = 16384;
 
 /** Why a key in a fetched set was left out. */
 export type DroppedKeyReason =
@@ -37,6 +38,8 @@ export type DroppedKeyReason =
   | 'key_ops'
   | 'algorithm'
   | 'invalid_key'
+  | 'key_size'
+  | 'key_exponent'
   | 'duplicate_kid';
 
 /**
@@ -163,8 +166,8 @@ async function filterKeys(keys: readonly unknown[]): Promise<{ kept: JWK[]; drop
 
 /**
  * Imports the key material alone (no `alg`, `use` or `key_ops`) into WebCrypto, which checks it:
- * an RSA modulus of 2048 to 16384 bits (jose refuses shorter ones; the cap bounds one verification),
- * an EC point on its curve, an Ed25519 or Ed448 key (X25519 and X448 cannot verify).
+ * an RSA modulus and exponent (their bounds are checked before, in `rsaReason`), an EC point on its
+ * curve, an Ed25519 or Ed448 key (X25519 and X448 cannot verify).
  */
 async function unusable(key: JWK): Promise<DroppedKeyReason | undefined> {
   const { kty, crv, n, e, x, y } = key;
@@ -181,9 +184,8 @@ async function unusable(key: JWK): Promise<DroppedKeyReason | undefined> {
           ]
         : [{ name: String(crv) }, { kty, crv, x }];
   try {
-    const imported = await crypto.subtle.importKey('jwk', material, algorithm as never, false, ['verify']);
-    const bits = (imported.algorithm as { modulusLength?: number }).modulusLength;
-    return bits === undefined || (bits >= 2048 && bits <= MAX_RSA_BITS) ? undefined : 'invalid_key';
+    await crypto.subtle.importKey('jwk', material, algorithm as never, false, ['verify']);
+    return undefined;
   } catch {
     return 'invalid_key';
   }
@@ -207,7 +209,20 @@ function rejectReason(value: unknown): DroppedKeyReason | undefined {
   if (key.key_ops !== undefined && !(Array.isArray(key.key_ops) && key.key_ops.includes('verify'))) return 'key_ops';
   if (key.alg !== undefined && !ASYMMETRIC_ALGORITHMS.includes(key.alg as string)) return 'algorithm';
   if (key.kid !== undefined && typeof key.kid !== 'string') return 'invalid_key';
-  return undefined;
+  return key.kty === 'RSA' ? rsaReason(key) : undefined;
+}
+
+/**
+ * docs/conformance.md rule 68: an RSA key outside rsa-limits.ts's bounds (a modulus of 2048 to 4096 bits,
+ * the exponent 65537) is dropped before any import; a bigger modulus or exponent buys costly verifications
+ * with cheap tokens. The reason names what is out of bounds; a modulus that is not base64url is malformed.
+ */
+function rsaReason(key: Record<string, unknown>): DroppedKeyReason | undefined {
+  if (isAcceptedRsaKey(key)) return undefined;
+  if (typeof key.n !== 'string' || typeof key.e !== 'string' || rsaModulusBits(key.n) === undefined) {
+    return 'invalid_key';
+  }
+  return key.e === E_65537 ? 'key_size' : 'key_exponent';
 }
 
 /**

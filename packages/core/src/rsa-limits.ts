@@ -12,7 +12,7 @@ import { base64url } from 'jose';
 export const MIN_RSA_MODULUS_BITS = 2048;
 export const MAX_RSA_MODULUS_BITS = 4096;
 /** 65537 as a JWK `e` (RFC 7518 §6.3.1.2: base64url of the big-endian bytes 01 00 01, no leading zero). */
-const E_65537 = 'AQAB';
+export const E_65537 = 'AQAB';
 /** Longest base64url text of a modulus within the bound: 512 bytes is 683 characters; refused before decoding. */
 const MAX_N_LENGTH = Math.ceil((MAX_RSA_MODULUS_BITS / 8) * (4 / 3)) + 1;
 

@@ -23,7 +23,17 @@ import {
   type KeySourceOptions,
 } from '@auth-errors/core';
 import { createJwtVerifier } from '@auth-errors/core/adapter';
-import { CompactSign, type CryptoKey, compactVerify, exportJWK, generateKeyPair, type JWK } from 'jose';
+import {
+  base64url,
+  CompactSign,
+  type CryptoKey,
+  compactVerify,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  SignJWT,
+} from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 
 const SECOND = 1000;
@@ -957,7 +967,8 @@ describe('bad input from the provider: bounded, evented, never a crash', () => {
           use: 1,
           key_ops: 1,
           algorithm: 2,
-          invalid_key: 4,
+          invalid_key: 3,
+          key_size: 1,
           key_type: 1,
           not_a_key: 1,
         },
@@ -983,5 +994,152 @@ describe('bad input from the provider: bounded, evented, never a crash', () => {
     }
     expect(arrivals).toHaveLength(4);
     expect(lines).toEqual([`auth-errors: JWKS at 127.0.0.1:${port} served 1 keys that are ignored (private_key 1)`]);
+  });
+});
+
+/** An RSA signing key, its public JWK (kid `kid`, RS256) and the size of its modulus. */
+interface RsaSigner {
+  readonly jwk: JWK;
+  readonly privateKey: CryptoKey;
+}
+
+async function rsaSigner(kid: string, modulusLength: number): Promise<RsaSigner> {
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength, extractable: true });
+  return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+}
+
+/** A 2048-bit key with the public exponent 3 (WebCrypto generates it as asked). */
+async function exponent3Signer(kid: string): Promise<RsaSigner> {
+  const algorithm = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([3]) };
+  const pair = await crypto.subtle.generateKey({ ...algorithm, hash: 'SHA-256' }, true, ['sign', 'verify']);
+  return { privateKey: pair.privateKey, jwk: { ...(await exportJWK(pair.publicKey)), kid, alg: 'RS256', use: 'sig' } };
+}
+
+/**
+ * A 2048-bit key with a 64-bit public exponent: a generated key's primes with e = 2^63 + 1 (or the next odd
+ * number coprime to λ(n)) and d recomputed from it (RFC 8017 §3.1, §3.2). Generators offer no such exponent.
+ */
+async function exponent64Signer(kid: string): Promise<RsaSigner> {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  const int = (text: string | undefined) => BigInt(`0x${Buffer.from(text as string, 'base64url').toString('hex')}`);
+  const text = (value: bigint) => {
+    const hex = value.toString(16);
+    return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex').toString('base64url');
+  };
+  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
+  const inverse = (a: bigint, m: bigint) => {
+    let [r0, r1, s0, s1] = [a % m, m, 1n, 0n];
+    while (r1 !== 0n) {
+      const q = r0 / r1;
+      [r0, r1, s0, s1] = [r1, r0 - q * r1, s1, s0 - q * s1];
+    }
+    return ((s0 % m) + m) % m;
+  };
+  const [p, q] = [int(jwk.p), int(jwk.q)];
+  const lambda = ((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n);
+  let e = 2n ** 63n + 1n;
+  while (gcd(e, lambda) !== 1n) e += 2n;
+  const d = inverse(e, lambda);
+  const signing = { ...jwk, e: text(e), d: text(d), dp: text(d % (p - 1n)), dq: text(d % (q - 1n)) };
+  return {
+    privateKey: (await importJWK(signing, 'RS256')) as CryptoKey,
+    jwk: { kty: 'RSA', n: jwk.n, e: text(e), kid, alg: 'RS256', use: 'sig' },
+  };
+}
+
+/** A public RSA JWK with a random odd modulus of `bits` bits: WebCrypto imports it as a key of that size. */
+function bigModulus(kid: string, bits: number): JWK {
+  const bytes = crypto.getRandomValues(new Uint8Array(bits / 8));
+  bytes[0] = (bytes[0] as number) | 0x80;
+  bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) | 1;
+  return { kty: 'RSA', n: base64url.encode(bytes), e: 'AQAB', kid, alg: 'RS256', use: 'sig' };
+}
+
+// Rule 68. The keys are generated once: 4096 and 4104 bits take about a second each.
+describe('RSA keys outside 2048 to 4096 bits, or with an exponent other than 65537, are dropped', () => {
+  const ISSUER = 'https://issuer.rsa-limits.invalid';
+  const AUDIENCE = 'https://orders.rsa-limits.invalid';
+  let rsa4096: RsaSigner;
+  let rsa4104: RsaSigner;
+  let e3: RsaSigner;
+  let e64: RsaSigner;
+
+  beforeAll(async () => {
+    [rsa4096, rsa4104, e3, e64] = await Promise.all([
+      rsaSigner('k-4096', 4096),
+      rsaSigner('k-4104', 4104), // a byte past the bound (generators round odd sizes such as 4097 down to 4096)
+      exponent3Signer('k-e3'),
+      exponent64Signer('k-e64'),
+    ]);
+  });
+
+  const sign = (signer: RsaSigner) =>
+    new SignJWT({ scope: 'orders:read' })
+      .setProtectedHeader({ alg: 'RS256', kid: signer.jwk.kid as string })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('user-1')
+      .setExpirationTime('5m')
+      .sign(signer.privateKey);
+
+  it('a 2048- and a 4096-bit key are kept; bigger moduli and other exponents are dropped, with the reason', async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((text: string) => lines.push(text));
+    const log = createKeySourceLogger('idp.example');
+    respond = serve([
+      k1, // 2048 bits, e = 65537
+      rsa4096.jwk,
+      rsa4104.jwk,
+      bigModulus('k-8192', 8192),
+      bigModulus('k-16384', 16384),
+      e3.jwk,
+      e64.jwk,
+      { ...k2, kid: 'k-e-padded', e: 'AAEAAQ' }, // 65537 with a leading zero octet (RFC 7518 §2: minimal octets)
+      { ...k2, kid: 'k-n-text', n: 'not base64url!' }, // malformed, not out of bounds
+      { kty: 'RSA', e: 'AQAB', kid: 'k-no-n' },
+      { ...k2, kid: 'k-e-number', e: 65537 } as unknown as JWK,
+    ]);
+    const keys = source({
+      onEvent: (event) => {
+        record(event);
+        log(event);
+      },
+    });
+    expect(await outcome(lookup(keys, 'k1'))).toBe('key');
+    expect(await outcome(lookup(keys, 'k-4096'))).toBe('key');
+    for (const kid of ['k-4104', 'k-8192', 'k-16384', 'k-e3', 'k-e64', 'k-e-padded']) {
+      expect(await outcome(lookup(keys, kid)), kid).toBe('ERR_JWKS_NO_MATCHING_KEY');
+    }
+    expect(ofType('dropped')).toEqual([
+      { type: 'dropped', count: 9, reasons: { key_size: 3, key_exponent: 3, invalid_key: 3 } },
+    ]);
+    expect(ofType('fetched')).toMatchObject([{ keys: 2 }]);
+    expect(lines).toEqual([
+      'auth-errors: JWKS at idp.example served 9 keys that are ignored (key_size 3, key_exponent 3, invalid_key 3)',
+    ]);
+  });
+
+  it("a token signed by a dropped key is 401 invalid_token, as an unknown key's; the kept 4096-bit key verifies", async () => {
+    respond = serve([rsa4096.jwk, rsa4104.jwk, e3.jwk, e64.jwk]);
+    const verify = createJwtVerifier({
+      keySource: source(),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['RS256'],
+    });
+    expect((await verify(await sign(rsa4096))).payload.sub).toBe('user-1');
+    for (const signer of [rsa4104, e3, e64]) {
+      const error = await verify(await sign(signer)).then(
+        () => undefined,
+        (caught: unknown) => caught as { code?: string; status?: number; detail?: string },
+      );
+      expect(error, signer.jwk.kid).toMatchObject({
+        code: 'invalid_token',
+        status: 401,
+        detail: 'The access token is signed with an unknown key',
+      });
+    }
+    expect(ofType('dropped')).toEqual([{ type: 'dropped', count: 3, reasons: { key_size: 1, key_exponent: 2 } }]);
   });
 });
