@@ -35,6 +35,7 @@ import {
   SignJWT,
 } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import * as testKeys from './rsa-test-keys.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -997,55 +998,15 @@ describe('bad input from the provider: bounded, evented, never a crash', () => {
   });
 });
 
-/** An RSA signing key, its public JWK (kid `kid`, RS256) and the size of its modulus. */
+/** An RSA signing key and its public JWK (kid `kid`, RS256). */
 interface RsaSigner {
   readonly jwk: JWK;
   readonly privateKey: CryptoKey;
 }
 
-async function rsaSigner(kid: string, modulusLength: number): Promise<RsaSigner> {
-  const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength, extractable: true });
-  return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
-}
-
-/** A 2048-bit key with the public exponent 3 (WebCrypto generates it as asked). */
-async function exponent3Signer(kid: string): Promise<RsaSigner> {
-  const algorithm = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([3]) };
-  const pair = await crypto.subtle.generateKey({ ...algorithm, hash: 'SHA-256' }, true, ['sign', 'verify']);
-  return { privateKey: pair.privateKey, jwk: { ...(await exportJWK(pair.publicKey)), kid, alg: 'RS256', use: 'sig' } };
-}
-
-/**
- * A 2048-bit key with a 64-bit public exponent: a generated key's primes with e = 2^63 + 1 (or the next odd
- * number coprime to λ(n)) and d recomputed from it (RFC 8017 §3.1, §3.2). Generators offer no such exponent.
- */
-async function exponent64Signer(kid: string): Promise<RsaSigner> {
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const jwk = await exportJWK(privateKey);
-  const int = (text: string | undefined) => BigInt(`0x${Buffer.from(text as string, 'base64url').toString('hex')}`);
-  const text = (value: bigint) => {
-    const hex = value.toString(16);
-    return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex').toString('base64url');
-  };
-  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
-  const inverse = (a: bigint, m: bigint) => {
-    let [r0, r1, s0, s1] = [a % m, m, 1n, 0n];
-    while (r1 !== 0n) {
-      const q = r0 / r1;
-      [r0, r1, s0, s1] = [r1, r0 - q * r1, s1, s0 - q * s1];
-    }
-    return ((s0 % m) + m) % m;
-  };
-  const [p, q] = [int(jwk.p), int(jwk.q)];
-  const lambda = ((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n);
-  let e = 2n ** 63n + 1n;
-  while (gcd(e, lambda) !== 1n) e += 2n;
-  const d = inverse(e, lambda);
-  const signing = { ...jwk, e: text(e), d: text(d), dp: text(d % (p - 1n)), dq: text(d % (q - 1n)) };
-  return {
-    privateKey: (await importJWK(signing, 'RS256')) as CryptoKey,
-    jwk: { kty: 'RSA', n: jwk.n, e: text(e), kid, alg: 'RS256', use: 'sig' },
-  };
+async function rsaSigner(kid: string, privateJwk: JWK): Promise<RsaSigner> {
+  const privateKey = (await importJWK({ ...privateJwk, alg: 'RS256' }, 'RS256')) as CryptoKey;
+  return { privateKey, jwk: { kty: 'RSA', n: privateJwk.n, e: privateJwk.e, kid, alg: 'RS256', use: 'sig' } };
 }
 
 /** A public RSA JWK with a random odd modulus of `bits` bits: WebCrypto imports it as a key of that size. */
@@ -1056,7 +1017,7 @@ function bigModulus(kid: string, bits: number): JWK {
   return { kty: 'RSA', n: base64url.encode(bytes), e: 'AQAB', kid, alg: 'RS256', use: 'sig' };
 }
 
-// Rule 68. The keys are generated once: 4096 and 4104 bits take about a second each.
+// Rule 68. Fixed keys (rsa-test-keys.ts): generating 4096-bit keys takes seconds on a loaded machine.
 describe('RSA keys outside 2048 to 4096 bits, or with an exponent other than 65537, are dropped', () => {
   const ISSUER = 'https://issuer.rsa-limits.invalid';
   const AUDIENCE = 'https://orders.rsa-limits.invalid';
@@ -1067,10 +1028,10 @@ describe('RSA keys outside 2048 to 4096 bits, or with an exponent other than 655
 
   beforeAll(async () => {
     [rsa4096, rsa4104, e3, e64] = await Promise.all([
-      rsaSigner('k-4096', 4096),
-      rsaSigner('k-4104', 4104), // a byte past the bound (generators round odd sizes such as 4097 down to 4096)
-      exponent3Signer('k-e3'),
-      exponent64Signer('k-e64'),
+      rsaSigner('k-4096', testKeys.rsa4096),
+      rsaSigner('k-4104', testKeys.rsa4104),
+      rsaSigner('k-e3', testKeys.exponent3),
+      rsaSigner('k-e64', testKeys.exponent64),
     ]);
   });
 
