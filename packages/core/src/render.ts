@@ -5,7 +5,7 @@
  */
 import { type AuthErrorCode, catalog } from './catalog.js';
 import { type AuthScheme, createChallengeFormatter } from './challenge.js';
-import { challengeLines, DEFAULT_RETRY_AFTER, formatterForRealm } from './error-challenges.js';
+import { challengeLines, DEFAULT_RETRY_AFTER, formatterForRealm, hasRetryAfter } from './error-challenges.js';
 import type { AuthError } from './errors.js';
 import { createExtensions, type Extensions } from './extensions.js';
 import { normalize } from './normalize.js';
@@ -26,7 +26,7 @@ export interface RenderOptions<Request = unknown> {
   readonly resourceMetadata?: string | URL | undefined;
   /** Add `instance` (the request path, never the query) to problem bodies. */
   readonly instance?: boolean | undefined;
-  /** `Retry-After` seconds for `auth_unavailable` when the error names none. Default 5. */
+  /** `Retry-After` seconds for `auth_unavailable` and `too_many_requests` when the error names none. Default 5. */
   readonly retryAfter?: number | undefined;
   /**
    * Called once per rendered failure, for logs and metrics. Without it, only
@@ -140,7 +140,7 @@ export function createRenderer<Request = unknown>(options: RenderOptions<Request
     };
     const lines = challengeLines(error, formatterForRealm(error.realm, formatter), schemes);
     if (lines.length > 0) headers['www-authenticate'] = lines;
-    if (error.code === 'auth_unavailable') headers['retry-after'] = String(error.retryAfter ?? retryAfter);
+    if (hasRetryAfter(error.code)) headers['retry-after'] = String(error.retryAfter ?? retryAfter);
     const nonce = error.dpop?.nonce;
     if (nonce !== undefined) headers['dpop-nonce'] = nonce; // RFC 9449 §9: one field line
 

@@ -148,6 +148,22 @@ const cases: readonly FactoryCase[] = [
     scheme: 'Bearer',
     headers: { 'Retry-After': '60' },
   },
+  {
+    name: "new AuthError('too_many_requests', { retryAfter: 12 }) (rule 66)",
+    make: () => new AuthError('too_many_requests', { retryAfter: 12, scheme: 'DPoP' }),
+    code: 'too_many_requests',
+    status: 429,
+    scheme: 'DPoP',
+    headers: { 'Retry-After': '12' },
+  },
+  {
+    name: "new AuthError('too_many_requests') (rule 66)",
+    make: () => new AuthError('too_many_requests'),
+    code: 'too_many_requests',
+    status: 429,
+    scheme: undefined,
+    headers: { 'Retry-After': '5' },
+  },
 ];
 
 describe.each(cases)('$name', (c) => {
