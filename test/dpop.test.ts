@@ -583,9 +583,143 @@ describe('rule 54: DPoP proofs are checked completely', () => {
     const htu = htuOf(port, '/small');
     const first = await proof({ key, htm: 'GET', htu, token });
     expect((await send({ port, path: '/small', token, proofs: [first] })).status).toBe(200);
-    const second = await send({ port, path: '/small', token, proofs: [await proof({ key, htm: 'GET', htu, token })] });
+    // Another key: the same key would be over its share of this one-entry store first (429, rule 67).
+    const otherToken = await issuer.token(otherKey.jkt);
+    const other = await proof({ key: otherKey, htm: 'GET', htu, token: otherToken });
+    const second = await send({ port, path: '/small', token: otherToken, proofs: [other] });
     expect(second.status).toBe(503);
+    expect(problem(second)).toMatchObject({ code: 'auth_unavailable' });
+    const again = await send({ port, path: '/small', token, proofs: [await proof({ key, htm: 'GET', htu, token })] });
+    expect(again.status).toBe(429);
     expect((await send({ port, path: '/small', token, proofs: [first] })).status).toBe(401);
+  });
+
+  it("rule 67: a store's { retryAfter } answer is 429 with that Retry-After and no challenge; anything else is 503", async () => {
+    const owners: unknown[] = [];
+    const answers: unknown[] = [{ retryAfter: 7 }, { retryAfter: -1 }, 'yes', { retryAfter: 1.5 }, null];
+    const server = express();
+    server.get(
+      '/shared',
+      guard({
+        mode: 'allowed',
+        algorithms: ['ES256'],
+        replayStore: {
+          reserve: async (_key: string, _ttl: number, owner: string) => {
+            owners.push(owner);
+            return answers.shift() as boolean;
+          },
+        },
+      }),
+      (_req, res) => {
+        res.end('ok');
+      },
+    );
+    server.use(authErrors({ onError: () => {} }));
+    const port = await serve(server);
+    const token = await issuer.token(key.jkt);
+    const call = async () =>
+      send({
+        port,
+        path: '/shared',
+        token,
+        proofs: [await proof({ key, htm: 'GET', htu: htuOf(port, '/shared'), token })],
+      });
+    const limited = await call();
+    expect(limited.status).toBe(429);
+    expect(header(limited, 'retry-after')).toBe('7');
+    expect(headerLines(limited, 'www-authenticate')).toEqual([]);
+    expect(header(limited, 'cache-control')).toBe('no-store');
+    expect(problem(limited)).toEqual({
+      type: 'https://auth-errors.dev/problems/too-many-requests',
+      title: 'Too many requests',
+      status: 429,
+      detail: 'This DPoP key sent more proofs than the server holds for one key. Retry after Retry-After seconds',
+      code: 'too_many_requests',
+    });
+    for (let i = 0; i < 4; i++) {
+      const odd = await call();
+      expect(odd.status).toBe(503);
+      expect(header(odd, 'retry-after')).toBe('5');
+    }
+    // The owner is the proof key's thumbprint.
+    expect(owners).toEqual(Array(5).fill(key.jkt));
+  });
+
+  it('rule 67: a key over its share is logged once per episode: no line per refusal, a new one after a quiet window', async () => {
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const server = express();
+      const limited = guard({
+        mode: 'required',
+        algorithms: ['ES256'],
+        replayStore: { reserve: async () => ({ retryAfter: 1 }) },
+      });
+      server.get('/limited', limited, (_req, res) => {
+        res.end('ok');
+      });
+      server.use(authErrors());
+      const port = await serve(server);
+      const token = await issuer.token(key.jkt);
+      const otherToken = await issuer.token(otherKey.jkt);
+      const call = async (k: ClientKey, t: string) =>
+        (
+          await send({
+            port,
+            path: '/limited',
+            token: t,
+            proofs: [await proof({ key: k, htm: 'GET', htu: htuOf(port, '/limited'), token: t })],
+          })
+        ).status;
+      for (let i = 0; i < 10; i++) expect(await call(key, token)).toBe(429);
+      expect(consoleError).toHaveBeenCalledTimes(1);
+      expect(await call(otherKey, otherToken)).toBe(429); // another key: an episode of its own
+      expect(consoleError).toHaveBeenCalledTimes(2);
+      // Refused again within the proofs' lifetime (the window): the same episode.
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 50_000 });
+      expect(await call(key, token)).toBe(429);
+      expect(consoleError).toHaveBeenCalledTimes(2);
+      // Not refused for longer than a proof lives: a new episode, a new line.
+      vi.setSystemTime(Date.now() + 61_000);
+      expect(await call(key, token)).toBe(429);
+      expect(consoleError).toHaveBeenCalledTimes(3);
+      for (const [line] of consoleError.mock.calls) {
+        expect(line).toBe(
+          'auth-errors: a DPoP key holds its whole share of the replay store: its requests get 429 until its oldest proofs expire',
+        );
+      }
+    } finally {
+      vi.useRealTimers();
+      consoleError.mockRestore();
+    }
+  });
+
+  it('a store written for reserve(key, ttl) keeps working: it records proofs, with no share per key', async () => {
+    const seen = new Set<string>();
+    const server = express();
+    server.get(
+      '/own',
+      guard({
+        mode: 'required',
+        algorithms: ['ES256'],
+        replayStore: {
+          async reserve(key: string, ttl: number) {
+            expect(ttl).toBeGreaterThan(0);
+            if (seen.has(key)) return false;
+            seen.add(key);
+            return true;
+          },
+        },
+      }),
+      (_req, res) => {
+        res.end('ok');
+      },
+    );
+    server.use(authErrors({ onError: () => {} }));
+    const port = await serve(server);
+    const token = await issuer.token(key.jkt);
+    const once = await proof({ key, htm: 'GET', htu: htuOf(port, '/own'), token });
+    expect((await send({ port, path: '/own', token, proofs: [once] })).status).toBe(200);
+    expect((await send({ port, path: '/own', token, proofs: [once] })).status).toBe(401);
   });
 
   it('insufficient_scope answers in the scheme the client used', async () => {

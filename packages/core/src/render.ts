@@ -95,14 +95,18 @@ export type Renderer<Request = unknown> = (
 
 /** `KeySourceError`'s code: see key-source-fetch.ts. */
 const KEY_SOURCE_UNAVAILABLE = 'ERR_JWKS_UNAVAILABLE';
+/** `ReplayStoreFull`'s code: see dpop/replay.ts. */
+const REPLAY_STORE_FULL = 'ERR_DPOP_REPLAY_STORE_FULL';
+/** Causes whose source logs once per state change, not once per refused request. */
+const LOGGED_AT_SOURCE = new Set([KEY_SOURCE_UNAVAILABLE, REPLAY_STORE_FULL]);
 
 function logUnavailable(event: AuthErrorEvent): void {
   if (event.status < 500) return;
   const cause = event.cause;
   const name = readProperty(cause, 'name');
   const code = readProperty(cause, 'code') ?? readProperty(readProperty(cause, 'cause'), 'code');
-  // The key source logs its own outage once per state change; a line per refused request would flood the log.
-  if (code === KEY_SOURCE_UNAVAILABLE) return;
+  // The key source and the replay store log their own state once per change; a line per refused request would flood the log.
+  if (typeof code === 'string' && LOGGED_AT_SOURCE.has(code)) return;
   const reason = [typeof name === 'string' ? name : undefined, typeof code === 'string' ? `[${code}]` : undefined]
     .filter(Boolean)
     .join(' ');
