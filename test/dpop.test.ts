@@ -5,7 +5,7 @@
  * proxy. What a client sees is asserted whole: status, every header line, the
  * body; no proof or token text ever comes back.
  */
-import { authErrors, authOf, createMemoryReplayStore, jwtAuth, requireScopes } from '@auth-errors/express';
+import { authErrors, authOf, bearerAuth, createMemoryReplayStore, jwtAuth, requireScopes } from '@auth-errors/express';
 import express from 'express';
 import { SignJWT } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -225,6 +225,99 @@ describe('rule 52: a DPoP-bound token is refused as a bearer token', () => {
     expect(headerLines(response, 'www-authenticate')).toEqual([
       'DPoP realm="api", error="invalid_token", error_description="The access token is not bound to a DPoP key", algs="ES256 PS256"',
     ]);
+  });
+});
+
+describe('rule 68: a confirmation (cnf) this server does not verify makes a token unusable as a bearer token', () => {
+  const UNVERIFIABLE = 'The access token has a confirmation (cnf) claim this server cannot verify';
+  const CERTIFICATE = 'The access token is bound to a client certificate, which this server does not verify';
+  const X5T = 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2';
+  const cases: [string, unknown, string][] = [
+    ['a jkt that is a number', { jkt: 123 }, UNVERIFIABLE],
+    ['a jkt that is null', { jkt: null }, UNVERIFIABLE],
+    ['a jkt that is an array', { jkt: [] }, UNVERIFIABLE],
+    ['cnf null', null, UNVERIFIABLE],
+    ['cnf a string', 'x', UNVERIFIABLE],
+    ['cnf {}', {}, UNVERIFIABLE],
+    ['a certificate thumbprint (RFC 8705 §3)', { 'x5t#S256': X5T }, CERTIFICATE],
+  ];
+
+  /** jwtAuth with DPoP on (/both), jwtAuth without it, bearerAuth (an introspection-style principal) with and without. */
+  function routes() {
+    const server = express();
+    const jwt = (dpop?: DpopOption) =>
+      jwtAuth({ key: issuer.signer.verifyKey, issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], dpop });
+    server.get('/both', jwt({ mode: 'allowed', algorithms: ['ES256'] }), (_req, res) => {
+      res.end('ok');
+    });
+    server.get('/plain', jwt(), (_req, res) => {
+      res.end('ok');
+    });
+    const introspected = new Map<string, unknown>();
+    const opaque = (dpop?: DpopOption) =>
+      bearerAuth({
+        verify: (token) => (introspected.has(token) ? { sub: 'alice', cnf: introspected.get(token) } : false),
+        dpop,
+      });
+    server.get('/opaque-both', opaque({ mode: 'allowed', algorithms: ['ES256'] }), (_req, res) => {
+      res.end('ok');
+    });
+    server.get('/opaque', opaque(), (_req, res) => {
+      res.end('ok');
+    });
+    server.use(authErrors({ onError: () => {} }));
+    return { port: serve(server), introspected };
+  }
+
+  it.each(
+    cases,
+  )('%s: 401 invalid_token as Bearer, whether DPoP is on or off, JWT or introspected', async (_name, cnf, detail) => {
+    const { port: listening, introspected } = routes();
+    const port = await listening;
+    const jwt = await issuer.token(undefined, { cnf } as never);
+    const opaque = `opaque-${Math.random().toString(36).slice(2)}`;
+    introspected.set(opaque, cnf);
+    for (const [path, token, dpopLine] of [
+      ['/both', jwt, true],
+      ['/plain', jwt, false],
+      ['/opaque-both', opaque, true],
+      ['/opaque', opaque, false],
+    ] as const) {
+      const response = await rawRequest(port, { path, headers: [['Authorization', `Bearer ${token}`]] });
+      expect(response.status, path).toBe(401);
+      expect(headerLines(response, 'www-authenticate'), path).toEqual([
+        `Bearer realm="api", error="invalid_token", error_description="${detail}"`,
+        ...(dpopLine ? ['DPoP realm="api", algs="ES256"'] : []),
+      ]);
+      expect(problem(response), path).toMatchObject({ code: 'invalid_token', detail });
+      expectNoEcho(response, token);
+    }
+  });
+
+  it.each<[string, unknown, string]>([
+    ...cases,
+    ['a jkt next to a certificate thumbprint', { jkt: 'KEY', 'x5t#S256': X5T }, CERTIFICATE],
+    ['a jkt next to another member', { jkt: 'KEY', kid: 'k1' }, UNVERIFIABLE],
+  ])('%s: 401 invalid_token in the DPoP challenge on the DPoP path, whatever the proof', async (_name, cnf, detail) => {
+    const { port: listening, introspected } = routes();
+    const port = await listening;
+    const bound = JSON.parse(JSON.stringify(cnf).replaceAll('"KEY"', JSON.stringify(key.jkt)));
+    const jwt = await issuer.token(undefined, { cnf: bound } as never);
+    const opaque = `opaque-${Math.random().toString(36).slice(2)}`;
+    introspected.set(opaque, bound);
+    for (const [path, token] of [
+      ['/both', jwt],
+      ['/opaque-both', opaque],
+    ] as const) {
+      const proofs = [await proof({ key, htm: 'GET', htu: htuOf(port, path), token })];
+      const response = await send({ port, path, token, proofs });
+      expect(response.status, path).toBe(401);
+      expect(headerLines(response, 'www-authenticate'), path).toEqual([
+        'Bearer realm="api"',
+        `DPoP realm="api", error="invalid_token", error_description="${detail}", algs="ES256"`,
+      ]);
+      expectNoEcho(response, token, ...proofs);
+    }
   });
 });
 

@@ -7,6 +7,7 @@
  */
 
 import { DEFAULT_DPOP_ALGORITHMS, type DpopChallenge } from '../challenge.js';
+import { confirmationOf, dpopRefusal } from '../confirmation.js';
 import { authUnavailable, invalidDpopProof, invalidToken, tooManyRequests, useDpopNonce } from '../errors.js';
 import type { AuthRequest } from '../guards/request.js';
 import { ASYMMETRIC_ALGORITHMS } from '../key-source-fetch.js';
@@ -55,12 +56,6 @@ export interface DpopPolicy {
   check(request: AuthRequest, token: string, principal: unknown): Promise<DpopResult>;
 }
 
-/** `cnf.jkt` of a verified token (JWT claims or an introspection-style principal, RFC 9449 §6). */
-export function boundKeyOf(principal: unknown): string | undefined {
-  const jkt = readProperty(readProperty(principal, 'cnf'), 'jkt');
-  return typeof jkt === 'string' ? jkt : undefined;
-}
-
 const OVER_SHARE = 'This DPoP key sent more proofs than the server holds for one key. Retry after Retry-After seconds';
 
 /** The seconds of a store's `{ retryAfter }` answer, or `undefined` when the answer is no such thing. */
@@ -107,9 +102,12 @@ export function createDpopPolicy(options: unknown, now: () => number = () => Dat
     required: mode === 'required',
     challenge,
     async check(request, token, principal) {
-      const jkt = boundKeyOf(principal);
-      if (jkt === undefined)
-        throw invalidToken({ scheme: 'DPoP', detail: 'The access token is not bound to a DPoP key' });
+      // RFC 9449 §6: cnf.jkt of the JWT claims or of an introspection-style principal, and nothing else (rule 68).
+      const confirmation = confirmationOf(principal);
+      if (confirmation.kind !== 'dpop') {
+        throw invalidToken({ scheme: 'DPoP', detail: dpopRefusal(confirmation) });
+      }
+      const { jkt } = confirmation;
       const uri = externalUri(origin ?? request.origin, request.url);
       const proof = await verifyProof(
         { lines: request.dpop, method: request.method, uri, accessToken: token },
