@@ -13,7 +13,7 @@ import type { AuthRequest } from '../guards/request.js';
 import { ASYMMETRIC_ALGORITHMS } from '../key-source-fetch.js';
 import { fail } from '../options.js';
 import { readProperty } from '../safe-read.js';
-import { externalUri, validatePublicUrl } from './htu.js';
+import { externalUri, hasDotSegments, validatePublicUrl } from './htu.js';
 import { createNonceIssuer, type DpopNonceOptions, type NonceIssuer } from './nonce.js';
 import { verifyProof } from './proof.js';
 import { createMemoryReplayStore, type ReplayStore, replayKey } from './replay.js';
@@ -110,7 +110,13 @@ export function createDpopPolicy(options: unknown, now: () => number = () => Dat
       const { jkt } = confirmation;
       const uri = externalUri(origin ?? request.origin, request.url);
       const proof = await verifyProof(
-        { lines: request.dpop, method: request.method, uri, accessToken: token },
+        {
+          lines: request.dpop,
+          method: request.method,
+          uri,
+          dotSegments: hasDotSegments(request.url),
+          accessToken: token,
+        },
         policy,
         jkt,
         now(),

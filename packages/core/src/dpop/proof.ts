@@ -25,6 +25,8 @@ export interface ProofRequest {
   readonly method: string;
   /** The request's external URI, normalised (htu.ts); `undefined` when it cannot be known. */
   readonly uri: string | undefined;
+  /** The request path has dot segments or backslashes: no proof matches it (htu.ts, rule 69). */
+  readonly dotSegments: boolean;
   readonly accessToken: string;
 }
 
@@ -158,8 +160,11 @@ export async function verifyProof(
     throw refuse('The DPoP proof needs a jti of at most 256 characters');
   }
   if (htm !== request.method) throw refuse('The DPoP proof is for another HTTP method');
-  // RFC 9449 §4.2: htu has no query and no fragment.
-  const proofUri = typeof htu === 'string' && !/[?#]/.test(htu) ? normalizeHtu(htu) : undefined;
+  if (request.dotSegments) {
+    throw refuse('The request path has dot segments or backslashes, which no DPoP proof can be matched with');
+  }
+  // RFC 9449 §4.3: compared without query and fragment (normalizeHtu drops them).
+  const proofUri = typeof htu === 'string' ? normalizeHtu(htu) : undefined;
   if (proofUri === undefined || request.uri === undefined || proofUri !== request.uri) {
     throw refuse('The DPoP proof is for another URI');
   }
