@@ -426,6 +426,14 @@ describe('rule 54: DPoP proofs are checked completely', () => {
         ...(typeof change === 'function' ? change(port) : change),
       }),
     ];
+  /** A valid ES256 proof for GET /dpop whose header says another `alg`; payload and signature unchanged. */
+  const relabelled =
+    (alg: unknown) =>
+    async (port: number, token: string): Promise<string[]> => {
+      const [head, body, signature] = (await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token })).split('.');
+      const header = { ...JSON.parse(Buffer.from(head as string, 'base64url').toString()), alg };
+      return [`${Buffer.from(JSON.stringify(header)).toString('base64url')}.${body}.${signature}`];
+    };
   const bad: BadProof[] = [
     ['no proof', async () => [], 'A DPoP proof is required'],
     [
@@ -461,7 +469,8 @@ describe('rule 54: DPoP proofs are checked completely', () => {
           .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: key.jwk })
           .sign(new TextEncoder().encode(`${token.slice(0, 40)}`)),
       ],
-      'The DPoP proof is not validly signed, or not of type dpop+jwt',
+      // Its own description now: this was "not validly signed", which sent developers to their key.
+      'The DPoP proof algorithm is not accepted',
     ],
     [
       'a private jwk',
@@ -484,6 +493,25 @@ describe('rule 54: DPoP proofs are checked completely', () => {
     ],
     ['no jti', changed({ claims: { jti: undefined } }), 'The DPoP proof needs a jti of at most 256 characters'],
     ['typ JWT', changed({ header: { typ: 'JWT' } }), 'The DPoP proof is not validly signed, or not of type dpop+jwt'],
+    [
+      'an algorithm outside dpop.algorithms (RS256 on an ES256 PS256 route)',
+      async (port, token) => {
+        const rsa = await clientKey('RS256');
+        return [await proof({ key: rsa, alg: 'RS256', htm: 'GET', htu: htuOf(port, '/dpop'), token })];
+      },
+      'The DPoP proof algorithm is not accepted',
+    ],
+    ...(
+      [
+        ['an alg that is not a string', 1],
+        ['an alg naming no algorithm', 'ES257'],
+      ] as const
+    ).map(([name, alg]): BadProof => [name, relabelled(alg), 'The DPoP proof algorithm is not accepted']),
+    [
+      'an ES256 signature labelled PS256 (an accepted alg, the wrong key type)',
+      relabelled('PS256'),
+      'The DPoP proof is not validly signed, or not of type dpop+jwt',
+    ],
     [
       'htm POST on a GET',
       async (port, token) => [await proof({ key, htm: 'POST', htu: htuOf(port, '/dpop'), token })],

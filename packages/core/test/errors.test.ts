@@ -116,7 +116,7 @@ const cases: readonly FactoryCase[] = [
     scheme: undefined,
     headers: {
       'WWW-Authenticate': [
-        'DPoP realm="api", error="invalid_dpop_proof", error_description="The DPoP proof is not valid for this request", algs="ES256 EdDSA PS256 RS256"',
+        'DPoP realm="api", error="invalid_dpop_proof", error_description="The DPoP proof is not valid for this request", algs="ES256 EdDSA Ed25519 PS256 RS256"',
       ],
     },
   },
@@ -128,7 +128,7 @@ const cases: readonly FactoryCase[] = [
     scheme: undefined,
     headers: {
       'WWW-Authenticate': [
-        'DPoP realm="api", error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof", algs="ES256 EdDSA PS256 RS256"',
+        'DPoP realm="api", error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof", algs="ES256 EdDSA Ed25519 PS256 RS256"',
       ],
     },
   },

@@ -22,7 +22,7 @@ import { createShareLog } from './share-log.js';
 export interface DpopOptions {
   /** `allowed`: Bearer and DPoP tokens; `required`: DPoP only (RFC 9449 §7). */
   readonly mode: 'allowed' | 'required';
-  /** Accepted proof algorithms (asymmetric only), sent as the challenge's `algs`. Default ES256, EdDSA, PS256, RS256. */
+  /** Accepted proof algorithms (asymmetric only), sent as the challenge's `algs`. Default ES256, EdDSA, Ed25519, PS256, RS256. */
   readonly algorithms?: readonly string[] | undefined;
   /** How far a proof's `iat` may lie from now, in seconds (1 to 300). Default 60. */
   readonly window?: number | undefined;

@@ -145,6 +145,10 @@ export async function verifyProof(
     throw refuse('The DPoP proof is malformed', error);
   }
   if (!isPublicJwk(header.jwk)) throw refuse('The DPoP proof key must be a public JWK and nothing else');
+  // Its own description: "not validly signed" would send a client developer to their key, not their algorithm.
+  if (typeof header.alg !== 'string' || !policy.algorithms.includes(header.alg)) {
+    throw refuse('The DPoP proof algorithm is not accepted');
+  }
   // Hashed while the signature is checked: each WebCrypto call is a trip to the thread pool.
   const expectedAth = accessTokenHash(request.accessToken);
   expectedAth.catch(() => {});
