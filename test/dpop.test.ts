@@ -5,12 +5,16 @@
  * proxy. What a client sees is asserted whole: status, every header line, the
  * body; no proof or token text ever comes back.
  */
+
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { authErrors, authOf, bearerAuth, createMemoryReplayStore, jwtAuth, requireScopes } from '@auth-errors/express';
 import express from 'express';
-import { SignJWT } from 'jose';
+import { calculateJwkThumbprint, type JWK, SignJWT } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   AUDIENCE,
+  ath,
   type ClientKey,
   clientKey,
   createIssuer,
@@ -854,6 +858,114 @@ describe('rule 54: DPoP proofs are checked completely', () => {
       'Bearer realm="api", error="insufficient_scope", scope="write"',
     ]);
   });
+});
+
+describe('rule 70: a proof key is checked cheaply before it costs an import or a signature check', () => {
+  const RSA_LIMITS = 'The DPoP proof key must be an RSA key of 2048 to 4096 bits with exponent 65537';
+  const WRONG_KEY = 'The DPoP proof key is not the key the access token is bound to';
+  const huge = JSON.parse(readFileSync(new URL('./support/rsa-16384.public.json', import.meta.url), 'utf8')) as JWK;
+
+  /** A valid RSA key pair of `bits` bits and exponent `e`, as a ClientKey. */
+  function rsaKey(bits: number, e = 65537): ClientKey {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: e });
+    const jwk = publicKey.export({ format: 'jwk' }) as JWK;
+    return { privateKey, publicKey, jwk, jkt: '' } as unknown as ClientKey;
+  }
+
+  /** Counts WebCrypto imports and signature checks while `run` runs. */
+  async function counting(run: () => Promise<void>): Promise<{ imports: number; verifies: number }> {
+    const importKey = vi.spyOn(crypto.subtle, 'importKey');
+    const verify = vi.spyOn(crypto.subtle, 'verify');
+    try {
+      await run();
+      return { imports: importKey.mock.calls.length, verifies: verify.mock.calls.length };
+    } finally {
+      importKey.mockRestore();
+      verify.mockRestore();
+    }
+  }
+
+  async function refused(port: number, token: string, proofs: string[], detail: string) {
+    const response = await send({ port, path: '/dpop', token, proofs });
+    expect(response.status).toBe(401);
+    expect(headerLines(response, 'www-authenticate')).toEqual([proofError(detail)]);
+    expect(problem(response)).toMatchObject({ code: 'invalid_dpop_proof', detail });
+  }
+
+  it('RSA keys outside 2048 to 4096 bits or with another exponent: refused before any import, whoever they belong to', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const htu = htuOf(port, '/dpop');
+    const small = rsaKey(1024);
+    const three = rsaKey(2048, 3);
+    // The signatures do not matter: nothing reaches the signature check. Each key is the token's own key here.
+    const cases: [string, JWK][] = [
+      ['16384 bits', huge],
+      ['1024 bits', small.jwk],
+      ['exponent 3', three.jwk],
+      ['a modulus that is not base64url', { kty: 'RSA', n: 'not base64url!', e: 'AQAB' }],
+    ];
+    for (const [name, jwk] of cases) {
+      const bound = await issuer.token(await calculateJwkThumbprint(jwk));
+      const made = await proof({ key, htm: 'GET', htu, token: bound, header: { alg: 'PS256', jwk } }).catch(() => '');
+      const dpop = made || (await relabelledWith(port, bound, { alg: 'PS256', jwk }));
+      const counts = await counting(() => refused(port, bound, [dpop], RSA_LIMITS));
+      // One signature check: the access token's (its key was imported when the guard was made).
+      expect(counts, name).toEqual({ imports: 0, verifies: 1 });
+    }
+    expect(token).not.toBe('');
+  });
+
+  it('a foreign key, validly signed: refused on its thumbprint, before it is imported or its signature checked', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const htu = htuOf(port, '/dpop');
+    const foreign = rsaKey(4096);
+    const made = await new SignJWT({ htm: 'GET', htu, iat: Math.floor(Date.now() / 1000), jti: 'f', ath: ath(token) })
+      .setProtectedHeader({ alg: 'PS256', typ: 'dpop+jwt', jwk: foreign.jwk })
+      .sign(foreign.privateKey as never);
+    const counts = await counting(() => refused(port, token, [made], WRONG_KEY));
+    expect(counts).toEqual({ imports: 0, verifies: 1 }); // the access token's signature only
+    // The wrong key and a bad signature together: the key is named, truthfully; a bad signature with the right key is.
+    const [head, body] = made.split('.');
+    await refused(port, token, [`${head}.${body}.${'A'.repeat(683)}`], WRONG_KEY);
+    const own = (await proof({ key, htm: 'GET', htu, token })).split('.');
+    await refused(
+      port,
+      token,
+      [`${own[0]}.${own[1]}.${'A'.repeat(86)}`],
+      'The DPoP proof is not validly signed, or not of type dpop+jwt',
+    );
+    // And the bound key's valid proof still costs its signature check, and passes.
+    const valid = await proof({ key, htm: 'GET', htu, token });
+    expect((await send({ port, path: '/dpop', token, proofs: [valid] })).status).toBe(200);
+  });
+
+  it('an RSA proof key at the bounds (2048 and 4096 bits) passes', async () => {
+    const port = await app();
+    for (const bits of [2048, 4096]) {
+      const rsa = rsaKey(bits);
+      const jkt = await calculateJwkThumbprint(rsa.jwk);
+      const token = await issuer.token(jkt);
+      const dpop = await new SignJWT({
+        htm: 'GET',
+        htu: htuOf(port, '/dpop'),
+        iat: Math.floor(Date.now() / 1000),
+        jti: `b${bits}`,
+        ath: ath(token),
+      })
+        .setProtectedHeader({ alg: 'PS256', typ: 'dpop+jwt', jwk: rsa.jwk })
+        .sign(rsa.privateKey as never);
+      expect((await send({ port, path: '/dpop', token, proofs: [dpop] })).status, String(bits)).toBe(200);
+    }
+  });
+
+  /** A proof whose header is `header` (any key), over valid claims, with a made-up signature. */
+  async function relabelledWith(port: number, token: string, header: object): Promise<string> {
+    const [, body] = (await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token })).split('.');
+    const head = Buffer.from(JSON.stringify({ typ: 'dpop+jwt', ...header })).toString('base64url');
+    return `${head}.${body}.${'A'.repeat(86)}`;
+  }
 });
 
 describe('rule 55: resource-server nonces', () => {
