@@ -55,7 +55,9 @@ describe.each(EXAMPLES)('%s with DPoP', (name) => {
     const port = Number(new URL(base).port);
     const none = await rawRequest(port, { path: '/orders' });
     expect(none.status).toBe(401);
-    expect(headerLines(none, 'www-authenticate')).toEqual(['DPoP realm="orders", algs="ES256 EdDSA Ed25519 PS256 RS256"']);
+    expect(headerLines(none, 'www-authenticate')).toEqual([
+      'DPoP realm="orders", algs="ES256 EdDSA Ed25519 PS256 RS256"',
+    ]);
 
     const keyPair = await dpop.generateKeyPair('ES256');
     const tokenUrl = `${base}/demo/token`;
@@ -81,7 +83,9 @@ describe.each(EXAMPLES)('%s with DPoP', (name) => {
       headers: [['Authorization', `Bearer ${token.access_token}`]],
     });
     expect(asBearer.status).toBe(401);
-    expect(headerLines(asBearer, 'www-authenticate')).toEqual(['DPoP realm="orders", algs="ES256 EdDSA Ed25519 PS256 RS256"']);
+    expect(headerLines(asBearer, 'www-authenticate')).toEqual([
+      'DPoP realm="orders", algs="ES256 EdDSA Ed25519 PS256 RS256"',
+    ]);
 
     const badProof = await fetch(tokenUrl, {
       headers: { DPoP: await dpop.generateProof(keyPair, `${base}/elsewhere`, 'GET') },
