@@ -21,16 +21,16 @@ export function openApiDocument() {
       title: 'auth-errors: authentication and authorization failures',
       version: core.version,
       description: [
-        'Components for the 400, 401, 403 and 503 responses that auth-errors sends: RFC 9457 problem bodies',
+        'Components for the 400, 401, 403, 429 and 503 responses that auth-errors sends: RFC 9457 problem bodies',
         '(one schema per problem type), WWW-Authenticate and Retry-After, and the Basic and Bearer security schemes.',
-        'Generated from the catalog of @auth-errors/core with its default options and `schemes: [Basic, Bearer]`;',
+        'Generated from the catalog of @auth-errors/core with its default options, `schemes: [Basic, Bearer]` and `tooManyRequests: true`;',
         'every example is a response the library rendered. Reference them from your document',
         '(`auth-errors.yaml#/components/responses/AuthUnauthorized`), or generate them with your own options',
         'with `openApiComponents()` from `@auth-errors/core/openapi`.',
       ].join(' '),
       license: { name: 'MIT', identifier: 'MIT' },
     },
-    components: openApiComponents({ schemes: ['Basic', 'Bearer'] }),
+    components: openApiComponents({ schemes: ['Basic', 'Bearer'], tooManyRequests: true }),
   };
 }
 

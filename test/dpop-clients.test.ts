@@ -43,6 +43,20 @@ beforeAll(async () => {
       res.json({ ok: true });
     },
   );
+  // The default proof algorithms (no `algorithms` option).
+  app.get(
+    '/defaults',
+    jwtAuth({
+      key: issuer.signer.verifyKey,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['ES256'],
+      dpop: { mode: 'required' },
+    }),
+    (_req, res) => {
+      res.json({ ok: true });
+    },
+  );
   app.get(
     '/opaque',
     bearerAuth({ verify: (token) => opaque.get(token) ?? false, dpop: { mode: 'allowed', algorithms: ['ES256'] } }),
@@ -98,6 +112,38 @@ describe('oauth4webapi, a real DPoP client', () => {
     expect(await response?.json()).toEqual({ ok: true });
     // The nonce is cached by the handle: the next request passes at once.
     expect((await request()).status).toBe(200);
+  });
+});
+
+describe('oauth4webapi with an Ed25519 key, labelled alg "Ed25519" (RFC 9864), on the default algorithms', () => {
+  it('is accepted by default beside EdDSA, and Ed25519 is in the challenge algs', async () => {
+    const keyPair = await oauth.generateKeyPair('Ed25519');
+    const jkt = await calculateJwkThumbprint(await exportJWK(keyPair.publicKey));
+    const token = await issuer.token(jkt);
+    const handle = oauth.DPoP({}, keyPair);
+    const seen: string[] = [];
+    const response = await oauth.protectedResourceRequest(
+      token,
+      'GET',
+      new URL(url('/defaults')),
+      new Headers(),
+      null,
+      {
+        DPoP: handle,
+        [oauth.allowInsecureRequests]: true,
+        [oauth.customFetch]: (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+          const dpop = new Headers(init?.headers).get('dpop') ?? '';
+          seen.push(JSON.parse(Buffer.from(dpop.split('.')[0] as string, 'base64url').toString()).alg);
+          return fetch(input, init);
+        },
+      },
+    );
+    expect(seen).toEqual(['Ed25519']);
+    expect(response.status).toBe(200);
+    const challenge = await rawRequest(port, { path: '/defaults' });
+    expect(headerLines(challenge, 'www-authenticate')).toEqual([
+      'DPoP realm="api", algs="ES256 EdDSA Ed25519 PS256 RS256"',
+    ]);
   });
 });
 

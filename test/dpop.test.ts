@@ -5,12 +5,16 @@
  * proxy. What a client sees is asserted whole: status, every header line, the
  * body; no proof or token text ever comes back.
  */
-import { authErrors, authOf, createMemoryReplayStore, jwtAuth, requireScopes } from '@auth-errors/express';
+
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { authErrors, authOf, bearerAuth, createMemoryReplayStore, jwtAuth, requireScopes } from '@auth-errors/express';
 import express from 'express';
-import { SignJWT } from 'jose';
+import { calculateJwkThumbprint, type JWK, SignJWT } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   AUDIENCE,
+  ath,
   type ClientKey,
   clientKey,
   createIssuer,
@@ -228,6 +232,99 @@ describe('rule 52: a DPoP-bound token is refused as a bearer token', () => {
   });
 });
 
+describe('rule 71: a confirmation (cnf) this server does not verify makes a token unusable as a bearer token', () => {
+  const UNVERIFIABLE = 'The access token has a confirmation (cnf) claim this server cannot verify';
+  const CERTIFICATE = 'The access token is bound to a client certificate, which this server does not verify';
+  const X5T = 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2';
+  const cases: [string, unknown, string][] = [
+    ['a jkt that is a number', { jkt: 123 }, UNVERIFIABLE],
+    ['a jkt that is null', { jkt: null }, UNVERIFIABLE],
+    ['a jkt that is an array', { jkt: [] }, UNVERIFIABLE],
+    ['cnf null', null, UNVERIFIABLE],
+    ['cnf a string', 'x', UNVERIFIABLE],
+    ['cnf {}', {}, UNVERIFIABLE],
+    ['a certificate thumbprint (RFC 8705 §3)', { 'x5t#S256': X5T }, CERTIFICATE],
+  ];
+
+  /** jwtAuth with DPoP on (/both), jwtAuth without it, bearerAuth (an introspection-style principal) with and without. */
+  function routes() {
+    const server = express();
+    const jwt = (dpop?: DpopOption) =>
+      jwtAuth({ key: issuer.signer.verifyKey, issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], dpop });
+    server.get('/both', jwt({ mode: 'allowed', algorithms: ['ES256'] }), (_req, res) => {
+      res.end('ok');
+    });
+    server.get('/plain', jwt(), (_req, res) => {
+      res.end('ok');
+    });
+    const introspected = new Map<string, unknown>();
+    const opaque = (dpop?: DpopOption) =>
+      bearerAuth({
+        verify: (token) => (introspected.has(token) ? { sub: 'alice', cnf: introspected.get(token) } : false),
+        dpop,
+      });
+    server.get('/opaque-both', opaque({ mode: 'allowed', algorithms: ['ES256'] }), (_req, res) => {
+      res.end('ok');
+    });
+    server.get('/opaque', opaque(), (_req, res) => {
+      res.end('ok');
+    });
+    server.use(authErrors({ onError: () => {} }));
+    return { port: serve(server), introspected };
+  }
+
+  it.each(
+    cases,
+  )('%s: 401 invalid_token as Bearer, whether DPoP is on or off, JWT or introspected', async (_name, cnf, detail) => {
+    const { port: listening, introspected } = routes();
+    const port = await listening;
+    const jwt = await issuer.token(undefined, { cnf } as never);
+    const opaque = `opaque-${Math.random().toString(36).slice(2)}`;
+    introspected.set(opaque, cnf);
+    for (const [path, token, dpopLine] of [
+      ['/both', jwt, true],
+      ['/plain', jwt, false],
+      ['/opaque-both', opaque, true],
+      ['/opaque', opaque, false],
+    ] as const) {
+      const response = await rawRequest(port, { path, headers: [['Authorization', `Bearer ${token}`]] });
+      expect(response.status, path).toBe(401);
+      expect(headerLines(response, 'www-authenticate'), path).toEqual([
+        `Bearer realm="api", error="invalid_token", error_description="${detail}"`,
+        ...(dpopLine ? ['DPoP realm="api", algs="ES256"'] : []),
+      ]);
+      expect(problem(response), path).toMatchObject({ code: 'invalid_token', detail });
+      expectNoEcho(response, token);
+    }
+  });
+
+  it.each<[string, unknown, string]>([
+    ...cases,
+    ['a jkt next to a certificate thumbprint', { jkt: 'KEY', 'x5t#S256': X5T }, CERTIFICATE],
+    ['a jkt next to another member', { jkt: 'KEY', kid: 'k1' }, UNVERIFIABLE],
+  ])('%s: 401 invalid_token in the DPoP challenge on the DPoP path, whatever the proof', async (_name, cnf, detail) => {
+    const { port: listening, introspected } = routes();
+    const port = await listening;
+    const bound = JSON.parse(JSON.stringify(cnf).replaceAll('"KEY"', JSON.stringify(key.jkt)));
+    const jwt = await issuer.token(undefined, { cnf: bound } as never);
+    const opaque = `opaque-${Math.random().toString(36).slice(2)}`;
+    introspected.set(opaque, bound);
+    for (const [path, token] of [
+      ['/both', jwt],
+      ['/opaque-both', opaque],
+    ] as const) {
+      const proofs = [await proof({ key, htm: 'GET', htu: htuOf(port, path), token })];
+      const response = await send({ port, path, token, proofs });
+      expect(response.status, path).toBe(401);
+      expect(headerLines(response, 'www-authenticate'), path).toEqual([
+        'Bearer realm="api"',
+        `DPoP realm="api", error="invalid_token", error_description="${detail}", algs="ES256"`,
+      ]);
+      expectNoEcho(response, token, ...proofs);
+    }
+  });
+});
+
 describe('the access token of a DPoP request', () => {
   const expired = () => issuer.token(key.jkt, { exp: Math.floor(Date.now() / 1000) - 3600 });
 
@@ -293,13 +390,17 @@ describe('rule 54: DPoP proofs are checked completely', () => {
     expect(JSON.parse(response.body)).toEqual({ scheme: 'DPoP', jkt: key.jkt });
   });
 
-  it('htu is compared after RFC 3986 normalisation: scheme and host case, default port, dot segments, percent-encoding', async () => {
+  it('htu is compared after RFC 3986 normalisation (scheme and host case, default port, dot segments, percent-encoding), without query and fragment', async () => {
     const port = await app();
     const token = await issuer.token(key.jkt);
     for (const htu of [
       `HTTP://127.0.0.1:${port}/dpop`,
       `http://127.0.0.1:${port}/x/../dpop`,
       `http://127.0.0.1:${port}/%64pop`,
+      // RFC 9449 §4.3: compared without query and fragment (these were refused before, against that section).
+      `http://127.0.0.1:${port}/dpop?a=1`,
+      `http://127.0.0.1:${port}/dpop#top`,
+      `http://127.0.0.1:${port}/dpop?a=1#top`,
     ]) {
       const response = await send({
         port,
@@ -329,6 +430,14 @@ describe('rule 54: DPoP proofs are checked completely', () => {
         ...(typeof change === 'function' ? change(port) : change),
       }),
     ];
+  /** A valid ES256 proof for GET /dpop whose header says another `alg`; payload and signature unchanged. */
+  const relabelled =
+    (alg: unknown) =>
+    async (port: number, token: string): Promise<string[]> => {
+      const [head, body, signature] = (await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token })).split('.');
+      const header = { ...JSON.parse(Buffer.from(head as string, 'base64url').toString()), alg };
+      return [`${Buffer.from(JSON.stringify(header)).toString('base64url')}.${body}.${signature}`];
+    };
   const bad: BadProof[] = [
     ['no proof', async () => [], 'A DPoP proof is required'],
     [
@@ -364,7 +473,8 @@ describe('rule 54: DPoP proofs are checked completely', () => {
           .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: key.jwk })
           .sign(new TextEncoder().encode(`${token.slice(0, 40)}`)),
       ],
-      'The DPoP proof is not validly signed, or not of type dpop+jwt',
+      // Its own description now: this was "not validly signed", which sent developers to their key.
+      'The DPoP proof algorithm is not accepted',
     ],
     [
       'a private jwk',
@@ -388,19 +498,28 @@ describe('rule 54: DPoP proofs are checked completely', () => {
     ['no jti', changed({ claims: { jti: undefined } }), 'The DPoP proof needs a jti of at most 256 characters'],
     ['typ JWT', changed({ header: { typ: 'JWT' } }), 'The DPoP proof is not validly signed, or not of type dpop+jwt'],
     [
+      'an algorithm outside dpop.algorithms (RS256 on an ES256 PS256 route)',
+      async (port, token) => {
+        const rsa = await clientKey('RS256');
+        return [await proof({ key: rsa, alg: 'RS256', htm: 'GET', htu: htuOf(port, '/dpop'), token })];
+      },
+      'The DPoP proof algorithm is not accepted',
+    ],
+    ...(
+      [
+        ['an alg that is not a string', 1],
+        ['an alg naming no algorithm', 'ES257'],
+      ] as const
+    ).map(([name, alg]): BadProof => [name, relabelled(alg), 'The DPoP proof algorithm is not accepted']),
+    [
+      'an ES256 signature labelled PS256 (an accepted alg, the wrong key type)',
+      relabelled('PS256'),
+      'The DPoP proof is not validly signed, or not of type dpop+jwt',
+    ],
+    [
       'htm POST on a GET',
       async (port, token) => [await proof({ key, htm: 'POST', htu: htuOf(port, '/dpop'), token })],
       'The DPoP proof is for another HTTP method',
-    ],
-    [
-      'htu with a query',
-      async (port, token) => [await proof({ key, htm: 'GET', htu: `${htuOf(port, '/dpop')}?a=1`, token })],
-      'The DPoP proof is for another URI',
-    ],
-    [
-      'htu with a fragment',
-      async (port, token) => [await proof({ key, htm: 'GET', htu: `${htuOf(port, '/dpop')}#top`, token })],
-      'The DPoP proof is for another URI',
     ],
     [
       'htu on another host',
@@ -583,9 +702,143 @@ describe('rule 54: DPoP proofs are checked completely', () => {
     const htu = htuOf(port, '/small');
     const first = await proof({ key, htm: 'GET', htu, token });
     expect((await send({ port, path: '/small', token, proofs: [first] })).status).toBe(200);
-    const second = await send({ port, path: '/small', token, proofs: [await proof({ key, htm: 'GET', htu, token })] });
+    // Another key: the same key would be over its share of this one-entry store first (429, rule 70).
+    const otherToken = await issuer.token(otherKey.jkt);
+    const other = await proof({ key: otherKey, htm: 'GET', htu, token: otherToken });
+    const second = await send({ port, path: '/small', token: otherToken, proofs: [other] });
     expect(second.status).toBe(503);
+    expect(problem(second)).toMatchObject({ code: 'auth_unavailable' });
+    const again = await send({ port, path: '/small', token, proofs: [await proof({ key, htm: 'GET', htu, token })] });
+    expect(again.status).toBe(429);
     expect((await send({ port, path: '/small', token, proofs: [first] })).status).toBe(401);
+  });
+
+  it("rule 70: a store's { retryAfter } answer is 429 with that Retry-After and no challenge; anything else is 503", async () => {
+    const owners: unknown[] = [];
+    const answers: unknown[] = [{ retryAfter: 7 }, { retryAfter: -1 }, 'yes', { retryAfter: 1.5 }, null];
+    const server = express();
+    server.get(
+      '/shared',
+      guard({
+        mode: 'allowed',
+        algorithms: ['ES256'],
+        replayStore: {
+          reserve: async (_key: string, _ttl: number, owner: string) => {
+            owners.push(owner);
+            return answers.shift() as boolean;
+          },
+        },
+      }),
+      (_req, res) => {
+        res.end('ok');
+      },
+    );
+    server.use(authErrors({ onError: () => {} }));
+    const port = await serve(server);
+    const token = await issuer.token(key.jkt);
+    const call = async () =>
+      send({
+        port,
+        path: '/shared',
+        token,
+        proofs: [await proof({ key, htm: 'GET', htu: htuOf(port, '/shared'), token })],
+      });
+    const limited = await call();
+    expect(limited.status).toBe(429);
+    expect(header(limited, 'retry-after')).toBe('7');
+    expect(headerLines(limited, 'www-authenticate')).toEqual([]);
+    expect(header(limited, 'cache-control')).toBe('no-store');
+    expect(problem(limited)).toEqual({
+      type: 'https://auth-errors.dev/problems/too-many-requests',
+      title: 'Too many requests',
+      status: 429,
+      detail: 'This DPoP key sent more proofs than the server holds for one key. Retry after Retry-After seconds',
+      code: 'too_many_requests',
+    });
+    for (let i = 0; i < 4; i++) {
+      const odd = await call();
+      expect(odd.status).toBe(503);
+      expect(header(odd, 'retry-after')).toBe('5');
+    }
+    // The owner is the proof key's thumbprint.
+    expect(owners).toEqual(Array(5).fill(key.jkt));
+  });
+
+  it('rule 70: a key over its share is logged once per episode: no line per refusal, a new one after a quiet window', async () => {
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const server = express();
+      const limited = guard({
+        mode: 'required',
+        algorithms: ['ES256'],
+        replayStore: { reserve: async () => ({ retryAfter: 1 }) },
+      });
+      server.get('/limited', limited, (_req, res) => {
+        res.end('ok');
+      });
+      server.use(authErrors());
+      const port = await serve(server);
+      const token = await issuer.token(key.jkt);
+      const otherToken = await issuer.token(otherKey.jkt);
+      const call = async (k: ClientKey, t: string) =>
+        (
+          await send({
+            port,
+            path: '/limited',
+            token: t,
+            proofs: [await proof({ key: k, htm: 'GET', htu: htuOf(port, '/limited'), token: t })],
+          })
+        ).status;
+      for (let i = 0; i < 10; i++) expect(await call(key, token)).toBe(429);
+      expect(consoleError).toHaveBeenCalledTimes(1);
+      expect(await call(otherKey, otherToken)).toBe(429); // another key: an episode of its own
+      expect(consoleError).toHaveBeenCalledTimes(2);
+      // Refused again within the proofs' lifetime (the window): the same episode.
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 50_000 });
+      expect(await call(key, token)).toBe(429);
+      expect(consoleError).toHaveBeenCalledTimes(2);
+      // Not refused for longer than a proof lives: a new episode, a new line.
+      vi.setSystemTime(Date.now() + 61_000);
+      expect(await call(key, token)).toBe(429);
+      expect(consoleError).toHaveBeenCalledTimes(3);
+      for (const [line] of consoleError.mock.calls) {
+        expect(line).toBe(
+          'auth-errors: a DPoP key holds its whole share of the replay store: its requests get 429 until its oldest proofs expire',
+        );
+      }
+    } finally {
+      vi.useRealTimers();
+      consoleError.mockRestore();
+    }
+  });
+
+  it('a store written for reserve(key, ttl) keeps working: it records proofs, with no share per key', async () => {
+    const seen = new Set<string>();
+    const server = express();
+    server.get(
+      '/own',
+      guard({
+        mode: 'required',
+        algorithms: ['ES256'],
+        replayStore: {
+          async reserve(key: string, ttl: number) {
+            expect(ttl).toBeGreaterThan(0);
+            if (seen.has(key)) return false;
+            seen.add(key);
+            return true;
+          },
+        },
+      }),
+      (_req, res) => {
+        res.end('ok');
+      },
+    );
+    server.use(authErrors({ onError: () => {} }));
+    const port = await serve(server);
+    const token = await issuer.token(key.jkt);
+    const once = await proof({ key, htm: 'GET', htu: htuOf(port, '/own'), token });
+    expect((await send({ port, path: '/own', token, proofs: [once] })).status).toBe(200);
+    expect((await send({ port, path: '/own', token, proofs: [once] })).status).toBe(401);
   });
 
   it('insufficient_scope answers in the scheme the client used', async () => {
@@ -605,6 +858,114 @@ describe('rule 54: DPoP proofs are checked completely', () => {
       'Bearer realm="api", error="insufficient_scope", scope="write"',
     ]);
   });
+});
+
+describe('rule 73: a proof key is checked cheaply before it costs an import or a signature check', () => {
+  const RSA_LIMITS = 'The DPoP proof key must be an RSA key of 2048 to 4096 bits with exponent 65537';
+  const WRONG_KEY = 'The DPoP proof key is not the key the access token is bound to';
+  const huge = JSON.parse(readFileSync(new URL('./support/rsa-16384.public.json', import.meta.url), 'utf8')) as JWK;
+
+  /** A valid RSA key pair of `bits` bits and exponent `e`, as a ClientKey. */
+  function rsaKey(bits: number, e = 65537): ClientKey {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: e });
+    const jwk = publicKey.export({ format: 'jwk' }) as JWK;
+    return { privateKey, publicKey, jwk, jkt: '' } as unknown as ClientKey;
+  }
+
+  /** Counts WebCrypto imports and signature checks while `run` runs. */
+  async function counting(run: () => Promise<void>): Promise<{ imports: number; verifies: number }> {
+    const importKey = vi.spyOn(crypto.subtle, 'importKey');
+    const verify = vi.spyOn(crypto.subtle, 'verify');
+    try {
+      await run();
+      return { imports: importKey.mock.calls.length, verifies: verify.mock.calls.length };
+    } finally {
+      importKey.mockRestore();
+      verify.mockRestore();
+    }
+  }
+
+  async function refused(port: number, token: string, proofs: string[], detail: string) {
+    const response = await send({ port, path: '/dpop', token, proofs });
+    expect(response.status).toBe(401);
+    expect(headerLines(response, 'www-authenticate')).toEqual([proofError(detail)]);
+    expect(problem(response)).toMatchObject({ code: 'invalid_dpop_proof', detail });
+  }
+
+  it('RSA keys outside 2048 to 4096 bits or with another exponent: refused before any import, whoever they belong to', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const htu = htuOf(port, '/dpop');
+    const small = rsaKey(1024);
+    const three = rsaKey(2048, 3);
+    // The signatures do not matter: nothing reaches the signature check. Each key is the token's own key here.
+    const cases: [string, JWK][] = [
+      ['16384 bits', huge],
+      ['1024 bits', small.jwk],
+      ['exponent 3', three.jwk],
+      ['a modulus that is not base64url', { kty: 'RSA', n: 'not base64url!', e: 'AQAB' }],
+    ];
+    for (const [name, jwk] of cases) {
+      const bound = await issuer.token(await calculateJwkThumbprint(jwk));
+      const made = await proof({ key, htm: 'GET', htu, token: bound, header: { alg: 'PS256', jwk } }).catch(() => '');
+      const dpop = made || (await relabelledWith(port, bound, { alg: 'PS256', jwk }));
+      const counts = await counting(() => refused(port, bound, [dpop], RSA_LIMITS));
+      // One signature check: the access token's (its key was imported when the guard was made).
+      expect(counts, name).toEqual({ imports: 0, verifies: 1 });
+    }
+    expect(token).not.toBe('');
+  });
+
+  it('a foreign key, validly signed: refused on its thumbprint, before it is imported or its signature checked', async () => {
+    const port = await app();
+    const token = await issuer.token(key.jkt);
+    const htu = htuOf(port, '/dpop');
+    const foreign = rsaKey(4096);
+    const made = await new SignJWT({ htm: 'GET', htu, iat: Math.floor(Date.now() / 1000), jti: 'f', ath: ath(token) })
+      .setProtectedHeader({ alg: 'PS256', typ: 'dpop+jwt', jwk: foreign.jwk })
+      .sign(foreign.privateKey as never);
+    const counts = await counting(() => refused(port, token, [made], WRONG_KEY));
+    expect(counts).toEqual({ imports: 0, verifies: 1 }); // the access token's signature only
+    // The wrong key and a bad signature together: the key is named, truthfully; a bad signature with the right key is.
+    const [head, body] = made.split('.');
+    await refused(port, token, [`${head}.${body}.${'A'.repeat(683)}`], WRONG_KEY);
+    const own = (await proof({ key, htm: 'GET', htu, token })).split('.');
+    await refused(
+      port,
+      token,
+      [`${own[0]}.${own[1]}.${'A'.repeat(86)}`],
+      'The DPoP proof is not validly signed, or not of type dpop+jwt',
+    );
+    // And the bound key's valid proof still costs its signature check, and passes.
+    const valid = await proof({ key, htm: 'GET', htu, token });
+    expect((await send({ port, path: '/dpop', token, proofs: [valid] })).status).toBe(200);
+  });
+
+  it('an RSA proof key at the bounds (2048 and 4096 bits) passes', async () => {
+    const port = await app();
+    for (const bits of [2048, 4096]) {
+      const rsa = rsaKey(bits);
+      const jkt = await calculateJwkThumbprint(rsa.jwk);
+      const token = await issuer.token(jkt);
+      const dpop = await new SignJWT({
+        htm: 'GET',
+        htu: htuOf(port, '/dpop'),
+        iat: Math.floor(Date.now() / 1000),
+        jti: `b${bits}`,
+        ath: ath(token),
+      })
+        .setProtectedHeader({ alg: 'PS256', typ: 'dpop+jwt', jwk: rsa.jwk })
+        .sign(rsa.privateKey as never);
+      expect((await send({ port, path: '/dpop', token, proofs: [dpop] })).status, String(bits)).toBe(200);
+    }
+  });
+
+  /** A proof whose header is `header` (any key), over valid claims, with a made-up signature. */
+  async function relabelledWith(port: number, token: string, header: object): Promise<string> {
+    const [, body] = (await proof({ key, htm: 'GET', htu: htuOf(port, '/dpop'), token })).split('.');
+    const head = Buffer.from(JSON.stringify({ typ: 'dpop+jwt', ...header })).toString('base64url');
+    return `${head}.${body}.${'A'.repeat(86)}`;
+  }
 });
 
 describe('rule 55: resource-server nonces', () => {

@@ -69,7 +69,9 @@ describe.each(EXAMPLES)('%s with DPoP', (name) => {
     const port = Number(new URL(base).port);
     const none = await rawRequest(port, { path: '/orders' });
     expect(none.status).toBe(401);
-    expect(headerLines(none, 'www-authenticate')).toEqual(['DPoP realm="orders", algs="ES256 EdDSA PS256 RS256"']);
+    expect(headerLines(none, 'www-authenticate')).toEqual([
+      'DPoP realm="orders", algs="ES256 EdDSA Ed25519 PS256 RS256"',
+    ]);
 
     const keyPair = await dpop.generateKeyPair('ES256');
     const tokenUrl = `${base}/demo/token`;
@@ -95,7 +97,9 @@ describe.each(EXAMPLES)('%s with DPoP', (name) => {
       headers: [['Authorization', `Bearer ${token.access_token}`]],
     });
     expect(asBearer.status).toBe(401);
-    expect(headerLines(asBearer, 'www-authenticate')).toEqual(['DPoP realm="orders", algs="ES256 EdDSA PS256 RS256"']);
+    expect(headerLines(asBearer, 'www-authenticate')).toEqual([
+      'DPoP realm="orders", algs="ES256 EdDSA Ed25519 PS256 RS256"',
+    ]);
 
     const badProof = await fetch(tokenUrl, {
       headers: { DPoP: await dpop.generateProof(keyPair, `${base}/elsewhere`, 'GET') },
@@ -108,7 +112,7 @@ describe.each(EXAMPLES)('%s with DPoP', (name) => {
     const base = await start(name, { DPOP: 'allowed' });
     const port = Number(new URL(base).port);
     const none = await rawRequest(port, { path: '/orders' });
-    const lines = ['Bearer realm="orders"', 'DPoP realm="orders", algs="ES256 EdDSA PS256 RS256"'];
+    const lines = ['Bearer realm="orders"', 'DPoP realm="orders", algs="ES256 EdDSA Ed25519 PS256 RS256"'];
     // A Fetch Response joins WWW-Authenticate lines with ", " (the Fetch adapter's known limit).
     expect(headerLines(none, 'www-authenticate')).toEqual(name === 'hono-jwt' ? [lines.join(', ')] : lines);
     const token = (await (await fetch(`${base}/demo/token?scope=orders:read`)).json()) as { access_token: string };
@@ -233,7 +237,7 @@ describe('express-mcp with DPoP', () => {
 
     const none = await rawRequest(Number(new URL(base).port), { method: 'POST', path: '/mcp' });
     expect(headerLines(none, 'www-authenticate')).toEqual([
-      `DPoP realm="orders", scope="orders:read", algs="ES256 EdDSA PS256 RS256", resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"`,
+      `DPoP realm="orders", scope="orders:read", algs="ES256 EdDSA Ed25519 PS256 RS256", resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"`,
     ]);
   });
 });

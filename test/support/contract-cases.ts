@@ -13,6 +13,7 @@
  * Rule numbers refer to docs/conformance.md.
  */
 import {
+  AuthError,
   authUnavailable,
   credentialsRequired,
   forbidden,
@@ -43,7 +44,7 @@ const METADATA_DOCUMENT = {
   bearer_methods_supported: ['header'],
 };
 
-type Scheme = 'Basic' | 'Bearer';
+type Scheme = 'Basic' | 'Bearer' | 'DPoP';
 
 /**
  * The renderer configurations every app mounts, each under its own prefix with
@@ -218,6 +219,11 @@ const CATALOG = {
     'Insufficient user authentication',
     'A stronger or more recent authentication is required',
   ],
+  too_many_requests: [
+    429,
+    'Too many requests',
+    'Too many requests with these credentials. Retry after Retry-After seconds',
+  ],
   auth_unavailable: [
     503,
     'Authentication service unavailable',
@@ -272,7 +278,7 @@ export function problem(code: Code, o: ProblemOptions): Expected {
     challenges: o.challenges,
     mediaType: PROBLEM_JSON,
     cacheControl: 'no-store',
-    retryAfter: o.retryAfter ?? (code === 'auth_unavailable' ? '5' : null),
+    retryAfter: o.retryAfter ?? (code === 'auth_unavailable' || code === 'too_many_requests' ? '5' : null),
     body: problemBody(code, o),
     events: [`${code} ${o.scheme ?? '-'}`],
     ...(o.cause === undefined ? {} : { cause: o.cause }),
@@ -665,6 +671,22 @@ export const errorCases: readonly ErrorCase[] = [
     error: () => authUnavailable({ cause: new Error('connect ECONNREFUSED 10.1.2.3:443'), scheme: 'Bearer' }),
     expect: app.unavailable('Bearer', '5', { message: 'connect ECONNREFUSED 10.1.2.3:443' }),
     secrets: ['ECONNREFUSED', '10.1.2.3'],
+  },
+  {
+    name: 'too_many_requests: 429, its own Retry-After, no challenge (rule 69)',
+    error: () => new AuthError('too_many_requests', { retryAfter: 42, scheme: 'DPoP' }),
+    expect: problem('too_many_requests', { challenges: [], scheme: 'DPoP', retryAfter: '42' }),
+  },
+  {
+    name: "too_many_requests without Retry-After: the renderer's (rule 69)",
+    profile: 'retry',
+    error: () => new AuthError('too_many_requests'),
+    expect: problem('too_many_requests', { typeBase: DEFAULT_TYPE_BASE, challenges: [], retryAfter: '30' }),
+  },
+  {
+    name: 'an http-errors 429 is not ours: the application throttles in its own words',
+    error: () => createError(429),
+    expect: passedOn(429, 'Too Many Requests'),
   },
   {
     name: 'an application detail stays in the body; only RFC 6750-safe text reaches error_description (rule 37)',

@@ -18,10 +18,11 @@ export type AuthErrorCode =
   | 'insufficient_user_authentication'
   | 'invalid_dpop_proof'
   | 'use_dpop_nonce'
+  | 'too_many_requests'
   | 'auth_unavailable';
 
 export interface ProblemTypeEntry {
-  readonly status: 400 | 401 | 403 | 503;
+  readonly status: 400 | 401 | 403 | 429 | 503;
   /** The last segment of the problem type URI: `${typeBase}${slug}`. */
   readonly slug: string;
   readonly title: string;
@@ -83,6 +84,12 @@ export const catalog: Readonly<Record<AuthErrorCode, ProblemTypeEntry>> = {
     slug: 'use-dpop-nonce',
     title: 'DPoP nonce required',
     detail: 'Resource server requires nonce in DPoP proof',
+  },
+  too_many_requests: {
+    status: 429,
+    slug: 'too-many-requests',
+    title: 'Too many requests',
+    detail: 'Too many requests with these credentials. Retry after Retry-After seconds',
   },
   auth_unavailable: {
     status: 503,

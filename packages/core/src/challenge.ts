@@ -24,8 +24,12 @@ export interface DpopChallenge {
   readonly nonce?: string | undefined;
 }
 
-/** Proof algorithms accepted when a guard names none: the asymmetric ones clients use most (RFC 9449 §4.2). */
-export const DEFAULT_DPOP_ALGORITHMS: readonly string[] = ['ES256', 'EdDSA', 'PS256', 'RS256'];
+/**
+ * Proof algorithms accepted when a guard names none: the asymmetric ones clients use most (RFC 9449 §4.2).
+ * Ed25519 twice: `EdDSA`, and its fully-specified name `Ed25519` (RFC 9864), which oauth4webapi and
+ * oidc-provider 9 put in their proofs.
+ */
+export const DEFAULT_DPOP_ALGORITHMS: readonly string[] = ['ES256', 'EdDSA', 'Ed25519', 'PS256', 'RS256'];
 
 const ALG = /^[A-Za-z0-9_.+-]{1,32}$/;
 /** RFC 9449 §8.1: nonce = 1*NQCHAR, NQCHAR = %x21 / %x23-5B / %x5D-7E. */

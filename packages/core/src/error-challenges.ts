@@ -82,6 +82,7 @@ function dpopChallengeLines(
   const basic = offered.includes('Basic') && error.scheme !== 'Basic' ? [formatter.basic] : [];
   switch (error.code) {
     case 'forbidden':
+    case 'too_many_requests':
     case 'auth_unavailable':
       return [];
     case 'insufficient_scope':
@@ -118,6 +119,7 @@ export function challengeLines(
   }
   switch (error.code) {
     case 'forbidden':
+    case 'too_many_requests':
     case 'auth_unavailable':
       return [];
     case 'insufficient_scope':
@@ -172,9 +174,14 @@ export function defaultChallengeHeaders(error: ChallengeSource): Record<string, 
   const headers: Record<string, string | string[]> = {};
   const lines = challengeLines(error, formatterForRealm(error.realm, defaultFormatter), []);
   if (lines.length > 0) headers['WWW-Authenticate'] = lines;
-  if (error.code === 'auth_unavailable') headers['Retry-After'] = String(error.retryAfter ?? DEFAULT_RETRY_AFTER);
+  if (hasRetryAfter(error.code)) headers['Retry-After'] = String(error.retryAfter ?? DEFAULT_RETRY_AFTER);
   if (error.dpop?.nonce !== undefined) headers['DPoP-Nonce'] = error.dpop.nonce;
   return headers;
 }
 
 export const DEFAULT_RETRY_AFTER = 5;
+
+/** The failures that tell the client when to retry with the same credentials (RFC 9110 §10.2.3, RFC 6585 §4). */
+export function hasRetryAfter(code: AuthErrorCode): boolean {
+  return code === 'auth_unavailable' || code === 'too_many_requests';
+}

@@ -51,8 +51,8 @@ interface AuthErrorInit extends AuthErrorOptions, StepUpRequirement {
 export class AuthError extends Error {
   override readonly name = 'AuthError';
   readonly code: AuthErrorCode;
-  readonly status: 400 | 401 | 403 | 503;
-  readonly statusCode: 400 | 401 | 403 | 503;
+  readonly status: 400 | 401 | 403 | 429 | 503;
+  readonly statusCode: 400 | 401 | 403 | 429 | 503;
   /** true for 4xx (the detail is safe to show), false for 5xx, as http-errors defines it. */
   readonly expose: boolean;
   /** Safe public text for the problem body's `detail`. */
@@ -66,7 +66,7 @@ export class AuthError extends Error {
   readonly challengeScope: readonly string[] | undefined;
   readonly acrValues: readonly string[] | undefined;
   readonly maxAge: number | undefined;
-  /** Seconds a client should wait before retrying (`auth_unavailable` only). */
+  /** Seconds a client should wait before retrying (`auth_unavailable` and `too_many_requests` only). */
   readonly retryAfter: number | undefined;
   /** The DPoP challenge of the guard that failed, when it accepts DPoP (RFC 9449). */
   readonly dpop: DpopChallenge | undefined;
@@ -243,6 +243,14 @@ export function invalidDpopProof(options: GuardErrorOptions = {}): AuthError {
 /** 401: the proof lacks the resource server's current nonce, which goes out in `DPoP-Nonce` (RFC 9449 §9). */
 export function useDpopNonce(options: GuardErrorOptions = {}): AuthError {
   return new AuthError('use_dpop_nonce', { scheme: 'DPoP', ...options });
+}
+
+/**
+ * 429 (RFC 6585 §4): the credentials are fine, but the caller sent more than
+ * its share; no challenge, since other credentials would not help. Retry after `retryAfter` seconds.
+ */
+export function tooManyRequests(options: AuthErrorOptions & { readonly retryAfter?: number } = {}): AuthError {
+  return new AuthError('too_many_requests', options);
 }
 
 /** 503: the identity provider, the JWKS or a verify callback failed for a reason that is not the caller's. */

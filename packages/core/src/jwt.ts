@@ -6,6 +6,7 @@
  * are `auth_unavailable` (503), never `invalid_token`.
  */
 import { type CryptoKey, type JWTHeaderParameters, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { bearerRefusal, confirmationOf } from './confirmation.js';
 import { AuthError, authUnavailable, invalidToken } from './errors.js';
 import { fromJoseCode, TOKEN_SIDE_KEY_ERRORS } from './jose-errors.js';
 import { createKeySource, isKeySource, type KeySource, type KeySourceOptions } from './key-source.js';
@@ -192,12 +193,10 @@ export function createJwtVerification<T>(
         return invalidToken({ detail: 'The token is not an access token of an accepted type' });
       }
     }
-    const cnf = payload.cnf as { jkt?: unknown } | undefined;
-    // allowBound: a DPoP-accepting guard checks the binding itself (dpop/policy.ts).
-    if (!allowBound && cnf !== undefined && typeof cnf === 'object' && cnf !== null && 'jkt' in cnf) {
-      // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is rejected.
-      return invalidToken({ detail: 'The access token is bound to a key and cannot be used as a bearer token' });
-    }
+    // allowBound: a DPoP-accepting guard checks the binding itself (guards/credentials-guards.ts, dpop/policy.ts).
+    // Otherwise any cnf makes the token unusable as a bearer token (docs/conformance.md rules 52 and 71).
+    const refusal = allowBound ? undefined : bearerRefusal(confirmationOf(payload));
+    if (refusal !== undefined) return invalidToken({ detail: refusal });
     return select(result);
   };
 }

@@ -21,6 +21,7 @@ import {
   invalidDpopProof,
   invalidRequest,
   invalidToken,
+  tooManyRequests,
   useDpopNonce,
 } from './errors.js';
 import type { ExtensionMembers } from './extensions.js';
@@ -39,6 +40,13 @@ export interface OpenApiOptions
    * render option; a function cannot be described, so give example members.
    */
   readonly extensions?: ExtensionMembers | undefined;
+  /**
+   * Also describe 429 `too_many_requests` (the `AuthTooManyRequests` response
+   * and its schema), which DPoP guards send for a key over its share of the
+   * replay store. Default false: a document that references no 429 then has
+   * no unused component.
+   */
+  readonly tooManyRequests?: boolean | undefined;
 }
 
 /** A JSON object of the document (a schema, a header, a response…), as plain data. */
@@ -77,6 +85,11 @@ const RESPONSES: Record<Status, { readonly name: string; readonly description: s
     name: 'AuthForbidden',
     description:
       'Authenticated, but not allowed: do not retry with the same credentials (RFC 9110 §15.5.4). A missing scope carries a Bearer challenge naming it (RFC 6750 §3.1).',
+  },
+  429: {
+    name: 'AuthTooManyRequests',
+    description:
+      'The credentials are fine, but the caller sent more than its share (a DPoP key holding its whole share of the replay store): keep the credentials, wait Retry-After seconds and retry (RFC 6585 §4).',
   },
   503: {
     name: 'AuthUnavailable',
@@ -203,10 +216,31 @@ const EXAMPLES: Record<AuthErrorCode, readonly Example[]> = {
       error: () => useDpopNonce({ dpop: { algs: ['ES256'], only: false, nonce: 'mbq3h2d8.eyJ2IjoxfQ' } }),
     },
   ],
+  too_many_requests: [
+    {
+      key: 'too_many_requests',
+      error: () =>
+        tooManyRequests({
+          detail: 'This DPoP key sent more proofs than the server holds for one key. Retry after Retry-After seconds',
+          retryAfter: 30,
+        }),
+    },
+  ],
   auth_unavailable: [{ key: 'auth_unavailable', error: () => authUnavailable() }],
 };
 
-const OPTIONS = new Set(['realm', 'schemes', 'typeBase', 'resourceMetadata', 'retryAfter', 'instance', 'extensions']);
+const OPTIONS = new Set([
+  'realm',
+  'schemes',
+  'typeBase',
+  'resourceMetadata',
+  'retryAfter',
+  'instance',
+  'extensions',
+  'tooManyRequests',
+]);
+/** Described only when asked for (`tooManyRequests: true`). */
+const OPT_IN: readonly AuthErrorCode[] = ['too_many_requests'];
 const EXAMPLE_PATH = '/orders';
 
 const pascal = (code: string) => code.replace(/(?:^|_)([a-z])/g, (_, letter: string) => letter.toUpperCase());
@@ -218,8 +252,11 @@ function validate(options: unknown): OpenApiOptions {
   for (const key of Object.keys(options)) {
     if (!OPTIONS.has(key)) fail(`option "${key}" is not an option of openApiComponents (${[...OPTIONS].join(', ')})`);
   }
-  const { instance, extensions } = options as OpenApiOptions;
+  const { instance, extensions, tooManyRequests } = options as OpenApiOptions;
   if (instance !== undefined && typeof instance !== 'boolean') fail('option "instance" must be a boolean');
+  if (tooManyRequests !== undefined && typeof tooManyRequests !== 'boolean') {
+    fail('option "tooManyRequests" must be a boolean');
+  }
   if (typeof extensions === 'function') {
     fail(
       'option "extensions" of openApiComponents must be an object of example members ({ traceId: "4bf92f35" }): a function cannot be described',
@@ -235,10 +272,16 @@ interface Rendered {
   readonly headers: Readonly<Record<string, string | readonly string[]>>;
 }
 
-function renderExamples(options: OpenApiOptions): Rendered[] {
+/** The failures the document describes. */
+function describedCodes(options: OpenApiOptions): readonly AuthErrorCode[] {
+  return authErrorCodes.filter((code) => options.tooManyRequests === true || !OPT_IN.includes(code));
+}
+
+function renderExamples(options: OpenApiOptions, codes: readonly AuthErrorCode[]): Rendered[] {
+  const { tooManyRequests: _, ...renderOptions } = options;
   // The renderer validates every option it shares with us, with the same TypeErrors.
-  const render = createRenderer({ ...options, onError: () => {} });
-  return authErrorCodes.flatMap((code) =>
+  const render = createRenderer({ ...renderOptions, onError: () => {} });
+  return codes.flatMap((code) =>
     EXAMPLES[code].map(({ key, error }) => {
       const response = render(error(), { method: 'GET', url: EXAMPLE_PATH });
       if (response === undefined) throw new Error(`auth-errors: the example ${key} did not render`);
@@ -261,7 +304,11 @@ function valueSchema(value: unknown): OpenApiObject {
   return { type: typeof value };
 }
 
-function schemas(options: OpenApiOptions, typeBase: string): Record<string, OpenApiObject> {
+function schemas(
+  options: OpenApiOptions,
+  typeBase: string,
+  codes: readonly AuthErrorCode[],
+): Record<string, OpenApiObject> {
   const base = structuredClone(problemSchema) as OpenApiObject & { properties: Record<string, OpenApiObject> };
   if (options.instance !== true) delete base.properties.instance;
   else
@@ -272,7 +319,7 @@ function schemas(options: OpenApiOptions, typeBase: string): Record<string, Open
     };
   for (const [name, value] of Object.entries(options.extensions ?? {})) base.properties[name] = valueSchema(value);
   const result: Record<string, OpenApiObject> = { AuthProblem: base };
-  for (const code of authErrorCodes) {
+  for (const code of codes) {
     const entry = catalog[code];
     const extra = structuredClone(MEMBERS[code] ?? {}) as OpenApiObject & { properties?: OpenApiObject };
     result[schemaName(code)] = {
@@ -322,12 +369,15 @@ function headerExamples(rendered: readonly Rendered[], name: string): OpenApiObj
  * optional. So `required` says what the renderer guarantees, and every header
  * component is used.
  */
-function responses(rendered: readonly Rendered[]): Pick<OpenApiComponents, 'headers' | 'responses'> {
+function responses(
+  rendered: readonly Rendered[],
+  described: readonly AuthErrorCode[],
+): Pick<OpenApiComponents, 'headers' | 'responses'> {
   const result: Record<string, OpenApiObject> = {};
   const referencing = new Map<string, Rendered[]>();
-  const statuses = [...new Set(authErrorCodes.map((code) => catalog[code].status))];
+  const statuses = [...new Set(described.map((code) => catalog[code].status))];
   for (const status of statuses) {
-    const codes = authErrorCodes.filter((code) => catalog[code].status === status);
+    const codes = described.filter((code) => catalog[code].status === status);
     const ofStatus = rendered.filter(({ code }) => catalog[code].status === status);
     const schema =
       codes.length === 1
@@ -383,7 +433,7 @@ function responses(rendered: readonly Rendered[]): Pick<OpenApiComponents, 'head
  * OpenAPI 3.1 `components` for every auth failure, rendered with these
  * options (the ones you pass to `authErrors()`), ready to merge into your
  * document and reference: `#/components/responses/AuthUnauthorized`,
- * `AuthForbidden`, `AuthBadRequest`, `AuthUnavailable`; `#/components/schemas/AuthProblem`
+ * `AuthForbidden`, `AuthBadRequest`, `AuthUnavailable` (and `AuthTooManyRequests` with `tooManyRequests: true`); `#/components/schemas/AuthProblem`
  * and one `…Problem` schema per problem type; `#/components/securitySchemes/basicAuth`
  * and `bearerAuth`. A bad option is a `TypeError` that names it.
  */
@@ -391,7 +441,8 @@ export function openApiComponents(options: OpenApiOptions = {}): OpenApiComponen
   const checked = validate(options);
   const typeBase = validateTypeBase(checked.typeBase);
   const offered = validateSchemes(checked.schemes);
-  const rendered = renderExamples(checked);
+  const codes = describedCodes(checked);
+  const rendered = renderExamples(checked, codes);
   const securitySchemes: Record<string, OpenApiObject> = {};
   // As the renderer: the configured schemes, Basic first, and Bearer when none is configured.
   const schemes = offered.length > 0 ? authSchemes.filter((scheme) => offered.includes(scheme)) : (['Bearer'] as const);
@@ -400,8 +451,8 @@ export function openApiComponents(options: OpenApiOptions = {}): OpenApiComponen
     securitySchemes[name] = structuredClone(definition);
   }
   // Through JSON: plain data, and no object shared between two places of the document.
-  const { headers, responses: byStatus } = responses(rendered);
+  const { headers, responses: byStatus } = responses(rendered, codes);
   return JSON.parse(
-    JSON.stringify({ schemas: schemas(checked, typeBase), headers, responses: byStatus, securitySchemes }),
+    JSON.stringify({ schemas: schemas(checked, typeBase, codes), headers, responses: byStatus, securitySchemes }),
   ) as OpenApiComponents;
 }

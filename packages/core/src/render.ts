@@ -5,7 +5,7 @@
  */
 import { type AuthErrorCode, catalog } from './catalog.js';
 import { type AuthScheme, createChallengeFormatter } from './challenge.js';
-import { challengeLines, DEFAULT_RETRY_AFTER, formatterForRealm } from './error-challenges.js';
+import { challengeLines, DEFAULT_RETRY_AFTER, formatterForRealm, hasRetryAfter } from './error-challenges.js';
 import type { AuthError } from './errors.js';
 import { createExtensions, type Extensions } from './extensions.js';
 import { VERIFY_BUSY } from './guards/concurrency.js';
@@ -28,7 +28,7 @@ export interface RenderOptions<Request = unknown> {
   readonly resourceMetadata?: string | URL | undefined;
   /** Add `instance` (the request path, never the query) to problem bodies. */
   readonly instance?: boolean | undefined;
-  /** `Retry-After` seconds for `auth_unavailable` when the error names none. Default 5. */
+  /** `Retry-After` seconds for `auth_unavailable` and `too_many_requests` when the error names none. Default 5. */
   readonly retryAfter?: number | undefined;
   /**
    * Called once per rendered failure, for logs and metrics. Without it, only
@@ -97,10 +97,11 @@ export type Renderer<Request = unknown> = (
 
 /**
  * Causes that are logged where they happen, once per state change, not once per
- * refused request: a key-source outage (`KeySourceError`, key-source-fetch.ts)
- * and a guard at its bound of concurrent checks (guards/concurrency.ts).
+ * refused request: a key-source outage (`KeySourceError`, key-source-fetch.ts),
+ * a full in-process replay store (`ReplayStoreFull`, dpop/replay.ts) and a guard
+ * at its bound of concurrent checks (guards/concurrency.ts).
  */
-const LOGGED_AT_SOURCE = new Set(['ERR_JWKS_UNAVAILABLE', VERIFY_BUSY]);
+const LOGGED_AT_SOURCE = new Set(['ERR_JWKS_UNAVAILABLE', 'ERR_DPOP_REPLAY_STORE_FULL', VERIFY_BUSY]);
 
 function logUnavailable(event: AuthErrorEvent): void {
   if (event.status < 500) return;
@@ -155,7 +156,7 @@ export function createRenderer<Request = unknown>(options: RenderOptions<Request
     };
     const lines = challengeLines(error, formatterForRealm(error.realm, formatter), schemes);
     if (lines.length > 0) headers['www-authenticate'] = lines;
-    if (error.code === 'auth_unavailable') headers['retry-after'] = String(error.retryAfter ?? retryAfter);
+    if (hasRetryAfter(error.code)) headers['retry-after'] = String(error.retryAfter ?? retryAfter);
     const nonce = error.dpop?.nonce;
     if (nonce !== undefined) headers['dpop-nonce'] = nonce; // RFC 9449 §9: one field line
 

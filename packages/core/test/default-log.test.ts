@@ -2,9 +2,17 @@
  * The renderer's default log: one line per 5xx, naming the cause's class and
  * code but never its message; nothing for expected 4xx failures; and nothing
  * for a key-source outage, which the key source itself logs once per state
- * change (down, still down, recovered) however many requests it refuses.
+ * change (down, still down, recovered) however many requests it refuses,
+ * nor for a full DPoP replay store, which does the same.
  */
-import { authUnavailable, createRenderer, invalidToken, KeySourceError } from '@auth-errors/core/adapter';
+import {
+  AuthError,
+  authUnavailable,
+  createMemoryReplayStore,
+  createRenderer,
+  invalidToken,
+  KeySourceError,
+} from '@auth-errors/core/adapter';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 
 const GET = { method: 'GET', url: '/orders?access_token=secret-in-query' };
@@ -60,5 +68,18 @@ describe('the default log', () => {
       expect(response?.headers['retry-after']).toBe('5');
     }
     expect(consoleError).not.toHaveBeenCalled();
+  });
+
+  it('leaves a full in-process replay store to the store, and a 429 to the DPoP guard (rule 70)', async () => {
+    const render = createRenderer();
+    const store = createMemoryReplayStore({ maxEntries: 1 });
+    expect(await store.reserve('a', 60_000, 'owner-a')).toBe(true);
+    const full = await store.reserve('b', 60_000, 'owner-b').catch((error: unknown) => error);
+    expect(consoleError).toHaveBeenCalledTimes(1); // the store's own line: it is full
+    for (let i = 0; i < 50; i += 1) {
+      expect(render(authUnavailable({ cause: full }), GET)?.status).toBe(503);
+      expect(render(new AuthError('too_many_requests', { retryAfter: 3 }), GET)?.status).toBe(429);
+    }
+    expect(consoleError).toHaveBeenCalledTimes(1);
   });
 });

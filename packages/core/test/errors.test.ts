@@ -116,7 +116,7 @@ const cases: readonly FactoryCase[] = [
     scheme: undefined,
     headers: {
       'WWW-Authenticate': [
-        'DPoP realm="api", error="invalid_dpop_proof", error_description="The DPoP proof is not valid for this request", algs="ES256 EdDSA PS256 RS256"',
+        'DPoP realm="api", error="invalid_dpop_proof", error_description="The DPoP proof is not valid for this request", algs="ES256 EdDSA Ed25519 PS256 RS256"',
       ],
     },
   },
@@ -128,7 +128,7 @@ const cases: readonly FactoryCase[] = [
     scheme: undefined,
     headers: {
       'WWW-Authenticate': [
-        'DPoP realm="api", error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof", algs="ES256 EdDSA PS256 RS256"',
+        'DPoP realm="api", error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof", algs="ES256 EdDSA Ed25519 PS256 RS256"',
       ],
     },
   },
@@ -147,6 +147,22 @@ const cases: readonly FactoryCase[] = [
     status: 503,
     scheme: 'Bearer',
     headers: { 'Retry-After': '60' },
+  },
+  {
+    name: "new AuthError('too_many_requests', { retryAfter: 12 }) (rule 69)",
+    make: () => new AuthError('too_many_requests', { retryAfter: 12, scheme: 'DPoP' }),
+    code: 'too_many_requests',
+    status: 429,
+    scheme: 'DPoP',
+    headers: { 'Retry-After': '12' },
+  },
+  {
+    name: "new AuthError('too_many_requests') (rule 69)",
+    make: () => new AuthError('too_many_requests'),
+    code: 'too_many_requests',
+    status: 429,
+    scheme: undefined,
+    headers: { 'Retry-After': '5' },
   },
 ];
 

@@ -233,7 +233,7 @@ describe('a failure a verify callback gives on a DPoP request keeps every field 
     ]);
     const rendered = createRenderer({ onError: () => {} })(error, { method: 'GET', url: '/r' });
     expect(rendered?.headers['www-authenticate']).toEqual([
-      'DPoP realm="orders", error="insufficient_user_authentication", error_description="Step up", acr_values="gold", max_age="60", algs="ES256 EdDSA PS256 RS256"',
+      'DPoP realm="orders", error="insufficient_user_authentication", error_description="Step up", acr_values="gold", max_age="60", algs="ES256 EdDSA Ed25519 PS256 RS256"',
     ]);
     expect(JSON.parse(rendered?.body ?? '')).toMatchObject({ acrValues: ['gold'], maxAge: 60 });
   });

@@ -357,13 +357,37 @@ describe('JWT vectors (rules 44-52)', () => {
     expect(error.detail).toMatch(/bound to a key/);
   });
 
+  // The new contract (rule 71): these used to pass as bearer tokens, since they bind no DPoP key.
+  const UNVERIFIABLE = 'The access token has a confirmation (cnf) claim this server cannot verify';
+  const CERTIFICATE = 'The access token is bound to a client certificate, which this server does not verify';
   it.each([
-    ['null', null],
-    ['a string', 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs'],
-    ['an object without jkt', { kid: 'k1' }],
-  ])('rule 52: a cnf claim that is %s binds no key: the token is a valid bearer token', async (_name, cnf) => {
-    const { payload } = await createJwtVerifier(base())(await mint({ payload: { cnf } }));
-    expect(payload.cnf).toEqual(cnf);
+    ['null', null, UNVERIFIABLE],
+    ['a string', 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs', UNVERIFIABLE],
+    ['an empty object', {}, UNVERIFIABLE],
+    ['an object without jkt', { kid: 'k1' }, UNVERIFIABLE],
+    ['a jkt that is a number', { jkt: 123 }, UNVERIFIABLE],
+    ['a jkt that is null', { jkt: null }, UNVERIFIABLE],
+    ['a jkt that is an array', { jkt: [] }, UNVERIFIABLE],
+    ['an array', [{ jkt: 'x' }], UNVERIFIABLE],
+    [
+      'a certificate thumbprint (RFC 8705 §3)',
+      { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' },
+      CERTIFICATE,
+    ],
+    [
+      'a jkt and a certificate thumbprint',
+      { jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs', 'x5t#S256': 'bwc' },
+      CERTIFICATE,
+    ],
+  ])('rule 71: a cnf claim that is %s makes the token unusable as a bearer token', async (_name, cnf, detail) => {
+    const error = await expectInvalidToken(createJwtVerifier(base()), await mint({ payload: { cnf } }));
+    expect(error.detail).toBe(detail);
+    expect(error.description).toBe(detail);
+  });
+
+  it('rule 71: a token without cnf is a bearer token', async () => {
+    const { payload } = await createJwtVerifier(base())(await mint());
+    expect(payload).not.toHaveProperty('cnf');
   });
 });
 

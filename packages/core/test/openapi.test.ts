@@ -25,6 +25,7 @@ const RESPONSE_OF_STATUS: Record<number, string> = {
   400: 'AuthBadRequest',
   401: 'AuthUnauthorized',
   403: 'AuthForbidden',
+  429: 'AuthTooManyRequests',
   503: 'AuthUnavailable',
 };
 
@@ -47,9 +48,11 @@ function response(components: OpenApiComponents, name: string) {
 }
 
 const examplesOf = (components: OpenApiComponents) =>
-  Object.values(RESPONSE_OF_STATUS).flatMap((name) =>
-    Object.values(response(components, name).problem.examples ?? {}).map((example) => example.value),
-  );
+  Object.values(RESPONSE_OF_STATUS)
+    .filter((name) => name in components.responses)
+    .flatMap((name) =>
+      Object.values(response(components, name).problem.examples ?? {}).map((example) => example.value),
+    );
 
 const libraryDocument = (components: OpenApiComponents) => ({
   openapi: '3.1.0',
@@ -58,7 +61,7 @@ const libraryDocument = (components: OpenApiComponents) => ({
 });
 
 describe('openApiComponents: built from the catalog', () => {
-  const components = openApiComponents({ schemes: ['Basic', 'Bearer'] });
+  const components = openApiComponents({ schemes: ['Basic', 'Bearer'], tooManyRequests: true });
 
   it('has one schema per problem type, whose constants are the catalog entry (rules 3 and 5)', () => {
     for (const code of authErrorCodes) {
@@ -99,11 +102,24 @@ describe('openApiComponents: built from the catalog', () => {
     for (const line of sent?.headers['www-authenticate'] as string[]) expect(lines).toContain(line);
   });
 
-  it('a 401 requires WWW-Authenticate (rule 14), a 503 Retry-After; a 403 may carry a challenge (rule 17)', () => {
+  it('a 401 requires WWW-Authenticate (rule 14), a 429 and a 503 Retry-After (rule 69); a 403 may carry a challenge (rule 17)', () => {
     expect(response(components, 'AuthUnauthorized').headers['WWW-Authenticate']?.required).toBe(true);
     expect(response(components, 'AuthUnavailable').headers['Retry-After']?.required).toBe(true);
     expect(response(components, 'AuthUnavailable').headers['WWW-Authenticate']).toBeUndefined();
+    expect(response(components, 'AuthTooManyRequests').headers['Retry-After']?.required).toBe(true);
+    expect(response(components, 'AuthTooManyRequests').headers['WWW-Authenticate']).toBeUndefined();
     expect(response(components, 'AuthForbidden').headers['WWW-Authenticate']?.required).toBe(false);
+  });
+
+  it('429 too_many_requests is described only when asked for, so a document without a 429 has no unused component (rule 69)', () => {
+    const plain = openApiComponents({ schemes: ['Basic', 'Bearer'] });
+    expect(plain.responses).not.toHaveProperty('AuthTooManyRequests');
+    expect(plain.schemas).not.toHaveProperty('TooManyRequestsProblem');
+    expect(Object.keys(plain.schemas)).toHaveLength(authErrorCodes.length);
+    expect(components.responses.AuthTooManyRequests).toMatchObject({
+      headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } },
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/TooManyRequestsProblem' } } },
+    });
   });
 
   it('the required headers are components the responses reference, so none is unused', () => {
@@ -206,6 +222,7 @@ describe('openApiComponents: options shape the examples as they shape the respon
 describe('openApiComponents: every example conforms to its schema (Redocly)', () => {
   it.each([
     ['defaults', {}],
+    ['with 429 too_many_requests', { tooManyRequests: true }],
     [
       'Basic and Bearer, own realm and type base',
       { schemes: ['Basic', 'Bearer'], realm: 'orders', typeBase: 'urn:example:problems:' },
@@ -280,6 +297,7 @@ describe('openApiComponents: bad options are TypeErrors naming the option', () =
     ['an extension that replaces code', { extensions: { code: 'x' } }, /"extensions": member "code"/],
     ['an extension value that is an object', { extensions: { traceId: { a: 1 } } }, /"extensions": member "traceId"/],
     ['instance not a boolean', { instance: 'yes' }, /"instance" must be a boolean/],
+    ['tooManyRequests not a boolean', { tooManyRequests: 1 }, /"tooManyRequests" must be a boolean/],
   ])('%s', (_what, options, message) => {
     expect(() => openApiComponents(options as never)).toThrow(TypeError);
     expect(() => openApiComponents(options as never)).toThrow(message);

@@ -89,6 +89,9 @@ describe('problemSchema', () => {
       () => 'ok',
     );
     app.get('/unavailable', { onRequest: failing }, async () => 'ok');
+    app.get('/busy', async () => {
+      throw new fastifyAuth.AuthError('too_many_requests', { retryAfter: 3 });
+    });
     // DPoP: a proof key whose thumbprint the opaque token is bound to (RFC 9449 §6.2).
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const jwk = await exportJWK(publicKey);
@@ -128,6 +131,7 @@ describe('problemSchema', () => {
       ['/scope', [['Authorization', `Bearer ${token}`]]],
       ['/step-up', [['Authorization', `Bearer ${token}`]]],
       ['/unavailable', [['Authorization', 'Bearer abc']]],
+      ['/busy', []],
       ['/dpop', [['Authorization', 'DPoP abc']]],
       [
         '/dpop-nonce',

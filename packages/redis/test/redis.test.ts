@@ -2,12 +2,20 @@
  * The Redis replay store against a real redis-server (see redis-server.ts):
  * two app instances sharing one Redis accept a proof once between them; Redis
  * stopped mid-run is 503 with Retry-After, and the same instances recover
- * when it is back, without a restart. Express 5 servers on loopback.
+ * when it is back, without a restart. Each proof key holds at most its share
+ * (docs/conformance.md rule 70), checked in the same atomic script, through
+ * ioredis and node-redis alike; a key flooding a Redis of bounded memory gets
+ * 429 while another key keeps getting 200. Express 5 servers on loopback.
+ *
+ * DPOP_FLOOD_REPORT=1 prints the flood's figures.
  */
+
+import type { ReplayStore } from '@auth-errors/core';
 import { authErrors, jwtAuth } from '@auth-errors/express';
-import { createRedisReplayStore } from '@auth-errors/redis';
+import { createRedisReplayStore, type IoRedisLike, type NodeRedisLike } from '@auth-errors/redis';
 import express from 'express';
 import { Redis } from 'ioredis';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AUDIENCE,
@@ -26,6 +34,10 @@ let redis: RedisServer;
 let issuer: Issuer;
 let key: ClientKey;
 const clients: Redis[] = [];
+const closers: (() => void)[] = [];
+/** Owners as the guard names them: proof-key thumbprints. */
+const OWNER = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+const OTHER = 'mZ3tTpgsAcKcgJMEjSRd2TfvU-2e-yS6hXt5f0h2l1U';
 
 beforeAll(async () => {
   redis = await redisServer();
@@ -36,15 +48,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const client of clients) client.disconnect();
+  for (const close of closers) close();
   await redis.stop();
 });
 
 /** One instance of the API: its own Redis connection, the shared Redis behind it. */
-function instance(): Promise<number> {
+function instance(options: { maxEntriesPerOwner?: number } = {}): Promise<number> {
   const client = new Redis(redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => 50, lazyConnect: false });
   client.on('error', () => {}); // outages are the test's subject; the store reports them as 503
   clients.push(client);
-  const replayStore = createRedisReplayStore({ client, timeout: 300 });
+  const replayStore = createRedisReplayStore({ client, timeout: 300, ...options });
   const app = express();
   const guard = jwtAuth({
     key: issuer.signer.verifyKey,
@@ -116,25 +129,173 @@ describe('a replay store shared through Redis', () => {
     }
   });
 
-  it('keys expire with the proof window, under the prefix', async () => {
+  it('keys expire with the proof window, under the prefix; so does the owner count', async () => {
     const client = new Redis(redis.url);
     clients.push(client);
     const store = createRedisReplayStore({ client, prefix: 'test:' });
-    expect(await store.reserve('k1', 10_000)).toBe(true);
-    expect(await store.reserve('k1', 10_000)).toBe(false);
-    const ttl = await client.pttl('test:k1');
-    expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(10_000);
+    expect(await store.reserve('k1', 10_000, OWNER)).toBe(true);
+    expect(await store.reserve('k1', 10_000, OWNER)).toBe(false);
+    for (const name of ['test:k1', `test:owner:${OWNER}`]) {
+      const ttl = await client.pttl(name);
+      expect(ttl, name).toBeGreaterThan(0);
+      expect(ttl, name).toBeLessThanOrEqual(10_000);
+    }
   });
 
   it('options are checked at creation; an odd reply is an error, not a pass', async () => {
     expect(() => createRedisReplayStore({ client: {} as never })).toThrow(/"client"/);
     expect(() => createRedisReplayStore({ client: new Redis({ lazyConnect: true }), timeout: 0 })).toThrow(/"timeout"/);
-    const odd = createRedisReplayStore({ client: { sendCommand: async () => 'QUEUED' } });
-    await expect(odd.reserve('k', 1000)).rejects.toThrow(TypeError);
-    const nodeRedis = createRedisReplayStore({
-      client: { sendCommand: async (args: string[]) => (args[0] === 'SET' ? null : 'OK') },
-    });
-    expect(await nodeRedis.reserve('k', 1000)).toBe(false);
+    for (const maxEntriesPerOwner of [0, 1.5, '10']) {
+      expect(() =>
+        createRedisReplayStore({
+          client: new Redis({ lazyConnect: true }),
+          maxEntriesPerOwner: maxEntriesPerOwner as number,
+        }),
+      ).toThrow('auth-errors: option "maxEntriesPerOwner" must be a positive integer');
+    }
+    for (const reply of ['QUEUED', 'OK', null, 2, 0.5, '-5']) {
+      const odd = createRedisReplayStore({ client: { sendCommand: async () => reply } });
+      await expect(odd.reserve('k', 1000, OWNER), String(reply)).rejects.toThrow(TypeError);
+    }
+    const store = createRedisReplayStore({ client: { sendCommand: async () => 1 } });
+    await expect(store.reserve('k', 1000, undefined as never)).rejects.toThrow(TypeError);
   });
 });
+
+/** The same store answers alike through ioredis's `call` and node-redis's `sendCommand`. */
+type Connected = [name: string, client: IoRedisLike | NodeRedisLike, admin: Redis];
+async function clientsOf(): Promise<[Connected, Connected]> {
+  const io = new Redis(redis.url);
+  clients.push(io);
+  const nodeRedis = createClient({ url: redis.url });
+  await nodeRedis.connect();
+  closers.push(() => nodeRedis.destroy());
+  const admin = new Redis(redis.url);
+  clients.push(admin);
+  return [
+    ['ioredis', io, admin],
+    ['node-redis', nodeRedis as unknown as NodeRedisLike, admin],
+  ];
+}
+
+describe('rule 70: one key holds at most its share of Redis', () => {
+  it('over its share a key is refused, with the seconds until its oldest proof expires; other keys are not', async () => {
+    for (const [name, client, admin] of await clientsOf()) {
+      const prefix = `share-${name}:`;
+      const store = createRedisReplayStore({ client, prefix, maxEntriesPerOwner: 3 });
+      expect(await store.reserve('a', 4000, OWNER)).toBe(true);
+      expect(await store.reserve('b', 60_000, OWNER)).toBe(true);
+      expect(await store.reserve('c', 60_000, OWNER)).toBe(true);
+      expect(await store.reserve('d', 60_000, OWNER), name).toEqual({ retryAfter: 4 });
+      expect(await admin.exists(`${prefix}d`)).toBe(0); // refused: nothing recorded
+      expect(await store.reserve('b', 60_000, OWNER)).toBe(false); // a replay stays a replay
+      for (let i = 0; i < 3; i++) expect(await store.reserve(`o${i}`, 60_000, OTHER)).toBe(true);
+      // Once the oldest proof expires (Redis's clock), the key has room again.
+      await admin.pexpire(`${prefix}owner:${OWNER}`, 60_000);
+      await admin.zadd(`${prefix}owner:${OWNER}`, Date.now() - 1, `${prefix}a`);
+      expect(await store.reserve('d', 60_000, OWNER), name).toBe(true);
+    }
+  });
+
+  it('Redis forgot the script (SCRIPT FLUSH, a restart): the next reserve sends it again', async () => {
+    for (const [name, client, admin] of await clientsOf()) {
+      const store = createRedisReplayStore({ client, prefix: `flush-${name}:` });
+      expect(await store.reserve('a', 10_000, OWNER)).toBe(true);
+      await admin.script('FLUSH');
+      expect(await store.reserve('b', 10_000, OWNER), name).toBe(true);
+      expect(await store.reserve('b', 10_000, OWNER), name).toBe(false);
+    }
+  });
+
+  it('atomic across instances: two clients racing for one key with a share of 20 record exactly 20', async () => {
+    const [[, io], [, nodeRedis]] = await clientsOf();
+    const stores = [io, nodeRedis].map((client) =>
+      createRedisReplayStore({ client, prefix: 'race:', maxEntriesPerOwner: 20 }),
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (stores[i % 2] as ReplayStore).reserve(`p${i}`, 60_000, OWNER)),
+    );
+    expect(answers.filter((answer) => answer === true)).toHaveLength(20);
+    expect(answers.filter((answer) => typeof answer === 'object')).toHaveLength(180);
+  });
+});
+
+describe('rule 70: a key flooding unique proofs cannot lock others out of a Redis with bounded memory', () => {
+  it('the flooder gets its share then 429; the other key gets 200 throughout (maxmemory, noeviction)', async () => {
+    const admin = new Redis(redis.url);
+    clients.push(admin);
+    await admin.flushall();
+    // Room for a few hundred proofs more: a store without a share per key fills it, and every write is then OOM (503).
+    const used = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
+    await admin.config('SET', 'maxmemory', String(used + 128 * 1024));
+    await admin.config('SET', 'maxmemory-policy', 'noeviction');
+    try {
+      const port = await instance({ maxEntriesPerOwner: SHARE });
+      const result = await floodAndCall(port);
+      if (process.env.DPOP_FLOOD_REPORT) console.log(`Redis, maxmemory used + 128 KiB: ${result.summary}`);
+      expect(result.floodLeft, 'the other key finished during the flood').toBeGreaterThan(0);
+      expect(result.otherStatuses).toEqual(Array(OTHER_REQUESTS).fill(200));
+      expect(result.flood.filter((r) => r.status === 200)).toHaveLength(SHARE);
+      const refused = result.flood.filter((r) => r.status === 429);
+      expect(refused).toHaveLength(FLOOD_PROOFS - SHARE);
+      const sample = refused[refused.length - 1] as RawResponse;
+      expect(Number(header(sample, 'retry-after'))).toBeGreaterThanOrEqual(50);
+      expect(Number(header(sample, 'retry-after'))).toBeLessThanOrEqual(60);
+      expect(header(sample, 'www-authenticate')).toBeUndefined();
+      expect(header(sample, 'cache-control')).toBe('no-store');
+      expect(JSON.parse(sample.body)).toMatchObject({ status: 429, code: 'too_many_requests' });
+    } finally {
+      await admin.config('SET', 'maxmemory', '0');
+    }
+  });
+});
+
+const FLOOD_PROOFS = 3000;
+const CONNECTIONS = 32;
+const OTHER_REQUESTS = 20;
+const SHARE = 50;
+/** Past the flooder's share, and past what a store without shares holds. */
+const START_OTHER_AFTER = 800;
+
+/** `200 ×50, 429 ×2950`. */
+const count = (statuses: readonly number[]) =>
+  [...new Set(statuses)]
+    .sort()
+    .map((status) => `${status} ×${statuses.filter((s) => s === status).length}`)
+    .join(', ');
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+/** One key floods unique proofs over 32 connections while another key makes 20 requests, once the flood is past its share. */
+async function floodAndCall(port: number) {
+  const flooder = await clientKey();
+  const other = await clientKey();
+  const htu = `${PUBLIC}/orders`;
+  const floodToken = await issuer.token(flooder.jkt);
+  const otherToken = await issuer.token(other.jkt);
+  const pool = await Promise.all(
+    Array.from({ length: FLOOD_PROOFS }, () => proof({ key: flooder, htm: 'GET', htu, token: floodToken })),
+  );
+  const flood: RawResponse[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < pool.length) flood.push(await call(port, floodToken, pool[next++] as string));
+  };
+  const started = performance.now();
+  const flooding = Promise.all(Array.from({ length: CONNECTIONS }, worker)).then(() => performance.now());
+  while (flood.length < START_OTHER_AFTER) await new Promise((resolve) => setTimeout(resolve, 5));
+  const latencies: number[] = [];
+  const otherStatuses: number[] = [];
+  for (let i = 0; i < OTHER_REQUESTS; i++) {
+    const dpop = await proof({ key: other, htm: 'GET', htu, token: otherToken });
+    const sent = performance.now();
+    otherStatuses.push((await call(port, otherToken, dpop)).status);
+    latencies.push(performance.now() - sent);
+  }
+  const floodLeft = FLOOD_PROOFS - flood.length;
+  const ended = await flooding;
+  const summary =
+    `${flood.length} flood proofs in ${((ended - started) / 1000).toFixed(1)} s (${CONNECTIONS} connections): ` +
+    `${count(flood.map((r) => r.status))}; other key: ${count(otherStatuses)} of ${OTHER_REQUESTS}, ` +
+    `latency median ${median(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`;
+  return { flood, otherStatuses, floodLeft, summary };
+}

@@ -60,10 +60,29 @@ export function validatePublicUrl(value: unknown): string | undefined {
   return url.origin;
 }
 
+function pathOf(target: string): string {
+  const end = target.search(/[?#]/);
+  return end === -1 ? target : target.slice(0, end);
+}
+
 /** The external URI of a request: its origin (from `publicUrl`, or as the adapter read it) and its target's path. */
 export function externalUri(origin: string | undefined, target: string): string | undefined {
   if (origin === undefined) return undefined;
-  const end = target.search(/[?#]/);
-  const path = end === -1 ? target : target.slice(0, end);
+  const path = pathOf(target);
   return normalizeHtu(`${origin}${path.startsWith('/') ? path : `/${path}`}`);
+}
+
+/** A dot segment (`.` or `..`, any dot percent-encoded: RFC 3986 §5.2.4, WHATWG URL) or a backslash. */
+const DOT_SEGMENT_OR_BACKSLASH = /(?:^|[/\\])(?:\.|%2e){1,2}(?=[/\\]|$)|\\/i;
+
+/**
+ * Whether the request target's path has dot segments or backslashes. Its
+ * normalised form (dot segments removed, `\` read as `/`) is then not the path
+ * the framework routed (Express, Koa and Fastify route `/files/../orders` under
+ * `/files`), so no `htu` may match it: a proof must not move to another route
+ * (docs/conformance.md rule 72). Fetch runtimes normalise before routing, so
+ * their targets never have one.
+ */
+export function hasDotSegments(target: string): boolean {
+  return DOT_SEGMENT_OR_BACKSLASH.test(pathOf(target));
 }

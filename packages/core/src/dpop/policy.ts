@@ -7,20 +7,22 @@
  */
 
 import { DEFAULT_DPOP_ALGORITHMS, type DpopChallenge } from '../challenge.js';
-import { authUnavailable, invalidDpopProof, invalidToken, useDpopNonce } from '../errors.js';
+import { confirmationOf, dpopRefusal } from '../confirmation.js';
+import { authUnavailable, invalidDpopProof, invalidToken, tooManyRequests, useDpopNonce } from '../errors.js';
 import type { AuthRequest } from '../guards/request.js';
 import { ASYMMETRIC_ALGORITHMS } from '../key-source-fetch.js';
 import { fail } from '../options.js';
 import { readProperty } from '../safe-read.js';
-import { externalUri, validatePublicUrl } from './htu.js';
+import { externalUri, hasDotSegments, validatePublicUrl } from './htu.js';
 import { createNonceIssuer, type DpopNonceOptions, type NonceIssuer } from './nonce.js';
 import { verifyProof } from './proof.js';
 import { createMemoryReplayStore, type ReplayStore, replayKey } from './replay.js';
+import { createShareLog } from './share-log.js';
 
 export interface DpopOptions {
   /** `allowed`: Bearer and DPoP tokens; `required`: DPoP only (RFC 9449 §7). */
   readonly mode: 'allowed' | 'required';
-  /** Accepted proof algorithms (asymmetric only), sent as the challenge's `algs`. Default ES256, EdDSA, PS256, RS256. */
+  /** Accepted proof algorithms (asymmetric only), sent as the challenge's `algs`. Default ES256, EdDSA, Ed25519, PS256, RS256. */
   readonly algorithms?: readonly string[] | undefined;
   /** How far a proof's `iat` may lie from now, in seconds (1 to 300). Default 60. */
   readonly window?: number | undefined;
@@ -36,7 +38,7 @@ export interface DpopOptions {
    * the framework reports, which honours its trusted-proxy setting only.
    */
   readonly publicUrl?: string | URL | undefined;
-  /** `Retry-After` seconds when the replay store fails. */
+  /** `Retry-After` seconds when the replay store fails (a key over its share gets the store's own). */
   readonly retryAfter?: number | undefined;
 }
 
@@ -54,10 +56,12 @@ export interface DpopPolicy {
   check(request: AuthRequest, token: string, principal: unknown): Promise<DpopResult>;
 }
 
-/** `cnf.jkt` of a verified token (JWT claims or an introspection-style principal, RFC 9449 §6). */
-export function boundKeyOf(principal: unknown): string | undefined {
-  const jkt = readProperty(readProperty(principal, 'cnf'), 'jkt');
-  return typeof jkt === 'string' ? jkt : undefined;
+const OVER_SHARE = 'This DPoP key sent more proofs than the server holds for one key. Retry after Retry-After seconds';
+
+/** The seconds of a store's `{ retryAfter }` answer, or `undefined` when the answer is no such thing. */
+function shareRetryAfter(reservation: unknown): number | undefined {
+  const seconds = readProperty(reservation, 'retryAfter');
+  return Number.isSafeInteger(seconds) && (seconds as number) >= 0 ? (seconds as number) : undefined;
 }
 
 function validateAlgorithms(value: unknown): readonly string[] {
@@ -82,7 +86,7 @@ export function createDpopPolicy(options: unknown, now: () => number = () => Dat
     fail('option "dpop.window" must be an integer number of seconds from 1 to 300');
   }
   if (replayStore !== undefined && typeof readProperty(replayStore, 'reserve') !== 'function') {
-    fail('option "dpop.replayStore" must have a reserve(key, ttl) method');
+    fail('option "dpop.replayStore" must have a reserve(key, ttl, owner) method');
   }
   if (retryAfter !== undefined && (!Number.isSafeInteger(retryAfter) || retryAfter < 0)) {
     fail('option "dpop.retryAfter" must be a non-negative integer number of seconds');
@@ -90,6 +94,7 @@ export function createDpopPolicy(options: unknown, now: () => number = () => Dat
   const origin = validatePublicUrl(publicUrl);
   const issuer: NonceIssuer | undefined = nonce === undefined ? undefined : createNonceIssuer(nonce, now);
   const store = replayStore ?? createMemoryReplayStore({}, now);
+  const shareLog = createShareLog(now);
   const challenge: DpopChallenge = { algs, only: mode === 'required' };
   const policy = { algorithms: algs, window };
 
@@ -97,12 +102,21 @@ export function createDpopPolicy(options: unknown, now: () => number = () => Dat
     required: mode === 'required',
     challenge,
     async check(request, token, principal) {
-      const jkt = boundKeyOf(principal);
-      if (jkt === undefined)
-        throw invalidToken({ scheme: 'DPoP', detail: 'The access token is not bound to a DPoP key' });
+      // RFC 9449 §6: cnf.jkt of the JWT claims or of an introspection-style principal, and nothing else (rule 71).
+      const confirmation = confirmationOf(principal);
+      if (confirmation.kind !== 'dpop') {
+        throw invalidToken({ scheme: 'DPoP', detail: dpopRefusal(confirmation) });
+      }
+      const { jkt } = confirmation;
       const uri = externalUri(origin ?? request.origin, request.url);
       const proof = await verifyProof(
-        { lines: request.dpop, method: request.method, uri, accessToken: token },
+        {
+          lines: request.dpop,
+          method: request.method,
+          uri,
+          dotSegments: hasDotSegments(request.url),
+          accessToken: token,
+        },
         policy,
         jkt,
         now(),
@@ -117,18 +131,22 @@ export function createDpopPolicy(options: unknown, now: () => number = () => Dat
       }
       const key = await replayKey(jkt, proof.htm, proof.htu, proof.jti);
       const ttl = Math.max(1000, Math.ceil((proof.iat + window) * 1000 - now()));
-      let absent: unknown;
+      let reservation: unknown;
       try {
-        absent = await store.reserve(key, ttl);
+        reservation = await store.reserve(key, ttl, proof.jkt);
       } catch (error) {
         throw authUnavailable({ scheme: 'DPoP', cause: error, retryAfter });
       }
-      if (typeof absent !== 'boolean') {
-        const cause = new TypeError('auth-errors: replayStore.reserve must resolve to a boolean');
+      if (reservation === true) return { jkt, nonce: fresh };
+      if (reservation === false) throw invalidDpopProof({ detail: 'The DPoP proof was already used' });
+      const wait = shareRetryAfter(reservation);
+      if (wait === undefined) {
+        const cause = new TypeError('auth-errors: replayStore.reserve must resolve to a boolean or { retryAfter }');
         throw authUnavailable({ scheme: 'DPoP', cause, retryAfter });
       }
-      if (!absent) throw invalidDpopProof({ detail: 'The DPoP proof was already used' });
-      return { jkt, nonce: fresh };
+      // RFC 6585 §4: this key sent more than its share; its credentials are fine (docs/conformance.md rules 69, 70).
+      shareLog.refused(jkt, ttl);
+      throw tooManyRequests({ scheme: 'DPoP', detail: OVER_SHARE, retryAfter: wait });
     },
   };
 }

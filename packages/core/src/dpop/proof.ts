@@ -4,6 +4,8 @@
  * the public key in its own `jwk` header, for this method and URI, recent,
  * bound to the access token (`ath`) and to the token's key (`cnf.jkt`).
  * Every failure is 401 `invalid_dpop_proof`; nothing from the proof is echoed.
+ * The cheap checks come first: the algorithm, the RSA key size and the key's
+ * thumbprint are checked before the key is imported or the signature checked.
  */
 import {
   base64url,
@@ -11,12 +13,12 @@ import {
   decodeProtectedHeader,
   importJWK,
   type JWK,
-  type JWTHeaderParameters,
   type JWTPayload,
   jwtVerify,
 } from 'jose';
 import { safeEqual } from '../credentials/compare.js';
 import { type AuthError, invalidDpopProof } from '../errors.js';
+import { isAcceptedRsaKey } from '../rsa-limits.js';
 import { normalizeHtu } from './htu.js';
 
 export interface ProofRequest {
@@ -25,6 +27,8 @@ export interface ProofRequest {
   readonly method: string;
   /** The request's external URI, normalised (htu.ts); `undefined` when it cannot be known. */
   readonly uri: string | undefined;
+  /** The request path has dot segments or backslashes: no proof matches it (htu.ts, rule 72). */
+  readonly dotSegments: boolean;
   readonly accessToken: string;
 }
 
@@ -57,41 +61,71 @@ const METADATA = ['kty', 'alg', 'kid', 'use', 'key_ops', 'ext'];
 
 type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
 
-interface ProofKey {
-  readonly key: Promise<ImportedKey>;
-  readonly jkt: Promise<string>;
+/** A proof key whose thumbprint is the token's `cnf.jkt`, and its import, started once it was needed. */
+interface BoundKey {
+  readonly jkt: string;
+  key: Promise<ImportedKey> | undefined;
 }
 
 /**
- * Proof keys already imported, by algorithm and public members: a client signs
- * every proof with the same key, and importing a JWK into WebCrypto costs three
- * times the signature check. A cache only: dropping its oldest entry is harmless.
+ * Bound proof keys, by algorithm and public members: a client signs every
+ * proof with the same key, and importing a JWK into WebCrypto costs three
+ * times the signature check. Only a key that matched a token's `cnf.jkt` is
+ * kept, so foreign keys cannot churn it. A cache only: dropping its oldest
+ * entry is harmless.
  */
-const proofKeys = new Map<string, ProofKey>();
-const MAX_PROOF_KEYS = 1000;
+const boundKeys = new Map<string, BoundKey>();
+const MAX_BOUND_KEYS = 1000;
 
-function proofKeyOf(jwk: JWK, alg: string): ProofKey {
+const WRONG_KEY = 'The DPoP proof key is not the key the access token is bound to';
+
+/** The `kty` and public members of a `jwk` that passed isPublicJwk: what the thumbprint and the import read. */
+function bareKey(jwk: JWK): JWK {
   const members = PUBLIC_MEMBERS[jwk.kty as string] ?? [];
-  const id = JSON.stringify([alg, jwk.kty, ...members.map((name) => (jwk as Record<string, unknown>)[name])]);
-  let entry = proofKeys.get(id);
-  if (entry === undefined) {
-    const bare = Object.fromEntries(['kty', ...members].map((name) => [name, (jwk as Record<string, unknown>)[name]]));
-    entry = { key: importJWK(bare as JWK, alg), jkt: calculateJwkThumbprint(bare as JWK, 'sha256') };
-    // A key that does not import is not kept: the next proof tries again and fails alike.
-    entry.key.catch(() => proofKeys.delete(id));
-    entry.jkt.catch(() => proofKeys.delete(id));
-    if (proofKeys.size >= MAX_PROOF_KEYS) proofKeys.delete(proofKeys.keys().next().value as string);
-    proofKeys.set(id, entry);
+  return Object.fromEntries(['kty', ...members].map((name) => [name, (jwk as Record<string, unknown>)[name]])) as JWK;
+}
+
+/**
+ * The proof key, once its RFC 7638 thumbprint (a SHA-256 over its public
+ * members: cheap) equals the token's `cnf.jkt`: a key that is not the token's
+ * costs no import and no signature check (docs/conformance.md rule 73).
+ */
+async function boundKey(jwk: JWK, alg: string, expectedJkt: string): Promise<BoundKey> {
+  const bare = bareKey(jwk);
+  const id = JSON.stringify([alg, ...Object.values(bare)]);
+  const cached = boundKeys.get(id);
+  if (cached !== undefined) {
+    if (!safeEqual(cached.jkt, expectedJkt)) throw refuse(WRONG_KEY);
+    return cached;
   }
+  let jkt: string;
+  try {
+    jkt = await calculateJwkThumbprint(bare, 'sha256');
+  } catch (error) {
+    throw refuse('The DPoP proof key must be a public JWK and nothing else', error);
+  }
+  if (!safeEqual(jkt, expectedJkt)) throw refuse(WRONG_KEY);
+  const entry: BoundKey = { jkt, key: undefined };
+  if (boundKeys.size >= MAX_BOUND_KEYS) boundKeys.delete(boundKeys.keys().next().value as string);
+  boundKeys.set(id, entry);
   return entry;
 }
 
-/** jose's key resolver for the proof's own `jwk`, once its `alg` passed the allow-list. */
-async function embeddedKey(header: JWTHeaderParameters): Promise<ImportedKey> {
-  const key = await proofKeyOf(header.jwk as JWK, header.alg).key;
-  // RFC 9449 §4.3: the key must be public (isPublicJwk already refused private members).
-  if (typeof key === 'object' && 'type' in key && key.type !== 'public') throw new TypeError('not a public key');
-  return key;
+/** jose's key resolver for the proof's own `jwk`: imported once per bound key; a key that does not import is not kept. */
+function embeddedKey(entry: BoundKey, jwk: JWK, alg: string): () => Promise<ImportedKey> {
+  return async () => {
+    if (entry.key === undefined) {
+      const importing = importJWK(bareKey(jwk), alg);
+      entry.key = importing;
+      importing.catch(() => {
+        entry.key = undefined;
+      });
+    }
+    const key = await entry.key;
+    // RFC 9449 §4.3: the key must be public (isPublicJwk already refused private members).
+    if (typeof key === 'object' && 'type' in key && key.type !== 'public') throw new TypeError('not a public key');
+    return key;
+  };
 }
 
 function refuse(detail: string, cause?: unknown): AuthError {
@@ -143,13 +177,22 @@ export async function verifyProof(
     throw refuse('The DPoP proof is malformed', error);
   }
   if (!isPublicJwk(header.jwk)) throw refuse('The DPoP proof key must be a public JWK and nothing else');
+  const { jwk, alg } = header;
+  // Its own description: "not validly signed" would send a client developer to their key, not their algorithm.
+  if (typeof alg !== 'string' || !policy.algorithms.includes(alg)) {
+    throw refuse('The DPoP proof algorithm is not accepted');
+  }
+  // Before anything costs: a 16,384-bit modulus or a large exponent buys expensive work with a cheap request.
+  if (jwk.kty === 'RSA' && !isAcceptedRsaKey(jwk)) {
+    throw refuse('The DPoP proof key must be an RSA key of 2048 to 4096 bits with exponent 65537');
+  }
+  const entry = await boundKey(jwk, alg, expectedJkt);
   // Hashed while the signature is checked: each WebCrypto call is a trip to the thread pool.
   const expectedAth = accessTokenHash(request.accessToken);
   expectedAth.catch(() => {});
   let payload: JWTPayload;
   try {
-    // jose refuses any alg outside the list (`none` and HS* included) before it asks for the key.
-    ({ payload } = await jwtVerify(proof, embeddedKey, { typ: 'dpop+jwt', algorithms: [...policy.algorithms] }));
+    ({ payload } = await jwtVerify(proof, embeddedKey(entry, jwk, alg), { typ: 'dpop+jwt', algorithms: [alg] }));
   } catch (error) {
     throw refuse('The DPoP proof is not validly signed, or not of type dpop+jwt', error);
   }
@@ -158,8 +201,11 @@ export async function verifyProof(
     throw refuse('The DPoP proof needs a jti of at most 256 characters');
   }
   if (htm !== request.method) throw refuse('The DPoP proof is for another HTTP method');
-  // RFC 9449 §4.2: htu has no query and no fragment.
-  const proofUri = typeof htu === 'string' && !/[?#]/.test(htu) ? normalizeHtu(htu) : undefined;
+  if (request.dotSegments) {
+    throw refuse('The request path has dot segments or backslashes, which no DPoP proof can be matched with');
+  }
+  // RFC 9449 §4.3: compared without query and fragment (normalizeHtu drops them).
+  const proofUri = typeof htu === 'string' ? normalizeHtu(htu) : undefined;
   if (proofUri === undefined || request.uri === undefined || proofUri !== request.uri) {
     throw refuse('The DPoP proof is for another URI');
   }
@@ -169,7 +215,5 @@ export async function verifyProof(
   if (typeof ath !== 'string' || !safeEqual(ath, await expectedAth)) {
     throw refuse('The DPoP proof is not bound to this access token');
   }
-  const jkt = await proofKeyOf(header.jwk as JWK, header.alg as string).jkt;
-  if (!safeEqual(jkt, expectedJkt)) throw refuse('The DPoP proof key is not the key the access token is bound to');
-  return { jkt, jti, iat, htm, htu: proofUri, nonce: (payload as { nonce?: unknown }).nonce };
+  return { jkt: entry.jkt, jti, iat, htm, htu: proofUri, nonce: (payload as { nonce?: unknown }).nonce };
 }

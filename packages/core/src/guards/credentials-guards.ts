@@ -6,10 +6,11 @@
 
 import type { JWTPayload } from 'jose';
 import { type AuthScheme, createChallengeFormatter, type DpopChallenge } from '../challenge.js';
+import { bearerRefusal, confirmationOf } from '../confirmation.js';
 import { readAuthorization } from '../credentials/authorization.js';
 import { decodeBasic } from '../credentials/basic.js';
 import { findBearerToken, isB64Token } from '../credentials/bearer.js';
-import { boundKeyOf, createDpopPolicy, type DpopOptions, type DpopPolicy } from '../dpop/policy.js';
+import { createDpopPolicy, type DpopOptions, type DpopPolicy } from '../dpop/policy.js';
 import {
   AuthError,
   credentialsRequired,
@@ -73,7 +74,8 @@ export interface BearerGuardOptions<V extends Verdict = Verdict> {
    * Accept DPoP-bound tokens (RFC 9449): `mode: 'allowed'` takes Bearer and
    * DPoP, `'required'` DPoP only. A token is bound when its principal (the JWT
    * claims, or what `verify` returns, as an introspection response would)
-   * has `cnf.jkt`; a bound token is never accepted as a Bearer token.
+   * has `cnf.jkt`; a bound token is never accepted as a Bearer token, nor is
+   * one with any `cnf` this server cannot verify (docs/conformance.md rule 71).
    */
   readonly dpop?: DpopOptions | undefined;
 }
@@ -242,13 +244,9 @@ function bearerGuard<Principal extends object>(
       const principal = await verifyToken(token, request);
       if (principal === undefined) return invalidToken(context);
       if (AuthError.is(principal)) return inContext(principal, context);
-      if (boundKeyOf(principal) !== undefined) {
-        // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is rejected (docs/conformance.md rule 52).
-        return invalidToken({
-          ...context,
-          detail: 'The access token is bound to a key and cannot be used as a bearer token',
-        });
-      }
+      // RFC 9449 §7.2, RFC 8705 §3: a bound token is no bearer token (docs/conformance.md rules 52 and 71).
+      const refusal = bearerRefusal(confirmationOf(principal));
+      if (refusal !== undefined) return invalidToken({ ...context, detail: refusal });
       // findBearerToken allows exactly one source, so the first non-empty one is it.
       const via = sources.query?.length ? 'query' : sources.body?.length ? 'body' : 'header';
       const scopes = scopesOf(principal);
