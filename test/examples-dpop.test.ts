@@ -165,7 +165,7 @@ describe.each(EXAMPLES)('%s with DPoP', (name) => {
     expect(JSON.parse(ok.body)).toEqual([]);
   });
 
-  it('an Ed25519 proof (alg "Ed25519", the RFC 9864 name oauth4webapi and dpop send) binds a token at /demo/token', async () => {
+  it('an Ed25519 proof (alg "Ed25519", the RFC 9864 name oauth4webapi and dpop send) binds a token at /demo/token, which oauth4webapi then uses at /orders', async () => {
     const base = await start(name, { DPOP: 'required' });
     const keyPair = await dpop.generateKeyPair('Ed25519');
     const tokenUrl = `${base}/demo/token`;
@@ -179,6 +179,17 @@ describe.each(EXAMPLES)('%s with DPoP', (name) => {
     expect(token.token_type).toBe('DPoP');
     const claims = JSON.parse(Buffer.from(token.access_token.split('.')[1] as string, 'base64url').toString());
     expect(claims.cnf).toEqual({ jkt: await dpop.calculateThumbprint(keyPair.publicKey) });
+    // The default proof algorithms take Ed25519 beside EdDSA: oauth4webapi's proofs for this key pass.
+    const response = await oauth.protectedResourceRequest(
+      token.access_token,
+      'GET',
+      new URL(`${base}/orders`),
+      new Headers(),
+      null,
+      { DPoP: oauth.DPoP({}, keyPair), [oauth.allowInsecureRequests]: true },
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual([]);
   });
 
   it('a wrong DPOP or DPOP_NONCE stops the start with a message naming the variable', async () => {
