@@ -10,27 +10,14 @@ import { Redis } from 'ioredis';
 /**
  * A replay store on the Redis at `url`; its connection closes when `signal`
  * aborts. While Redis is down or slow, a request with a DPoP proof gets 503
- * with Retry-After (the store's 500 ms timeout), never a pass.
+ * with Retry-After (the store's 500 ms timeout), never a pass, and the store
+ * logs the outage once when it starts and once when it ends, never the URL.
  */
 export function redisReplayStore(url, signal) {
   // One try per command: a request waits for the store's timeout at most anyway, so nothing piles up.
   const client = new Redis(url, { maxRetriesPerRequest: 1 });
-  logOutages(client);
+  // Without a listener ioredis prints every reconnection error, with the address; the store logs the outage.
+  client.on('error', () => {});
   signal?.addEventListener('abort', () => client.disconnect(), { once: true });
   return createRedisReplayStore({ client });
-}
-
-/** One line when Redis becomes unreachable, not one per reconnection attempt; never the URL, which may hold a password. */
-function logOutages(client) {
-  let reachable = true;
-  client.on('ready', () => {
-    reachable = true;
-  });
-  client.on('error', (error) => {
-    if (!reachable) return;
-    reachable = false;
-    console.error(
-      `REDIS_URL: Redis is unreachable (${error.code ?? error.name}); DPoP requests get 503 until it is back`,
-    );
-  });
 }

@@ -98,10 +98,17 @@ export type Renderer<Request = unknown> = (
 /**
  * Causes that are logged where they happen, once per state change, not once per
  * refused request: a key-source outage (`KeySourceError`, key-source-fetch.ts),
- * a full in-process replay store (`ReplayStoreFull`, dpop/replay.ts) and a guard
- * at its bound of concurrent checks (guards/concurrency.ts).
+ * a full in-process replay store (`ReplayStoreFull`, dpop/replay.ts), a Redis
+ * replay store that cannot be reached, and a guard at its bound of concurrent
+ * checks (guards/concurrency.ts).
  */
-const LOGGED_AT_SOURCE = new Set(['ERR_JWKS_UNAVAILABLE', 'ERR_DPOP_REPLAY_STORE_FULL', VERIFY_BUSY]);
+const LOGGED_AT_SOURCE = new Set([
+  'ERR_JWKS_UNAVAILABLE',
+  'ERR_DPOP_REPLAY_STORE_FULL',
+  // @auth-errors/redis's ReplayStoreUnavailable: that store logs its outages.
+  'ERR_DPOP_REPLAY_STORE_UNAVAILABLE',
+  VERIFY_BUSY,
+]);
 
 function logUnavailable(event: AuthErrorEvent): void {
   if (event.status < 500) return;

@@ -12,6 +12,7 @@
  * (`createClient()`, connected) through its `sendCommand`.
  */
 import type { ReplayStore } from '@auth-errors/core';
+import { createOutageLog, ReplayStoreUnavailable, reasonOf } from './outage-log.js';
 
 /** ioredis: `call(command, ...args)`. */
 export interface IoRedisLike {
@@ -42,7 +43,9 @@ export interface RedisReplayStoreOptions {
   readonly maxEntriesPerOwner?: number | undefined;
 }
 
-/** Redis did not answer within `timeout`. */
+export { REPLAY_STORE_UNAVAILABLE, ReplayStoreUnavailable } from './outage-log.js';
+
+/** Redis did not answer within `timeout` (the `cause` of the `ReplayStoreUnavailable` the store then rejects with). */
 export class RedisTimeoutError extends Error {
   override readonly name = 'RedisTimeoutError';
 }
@@ -133,11 +136,22 @@ export function createRedisReplayStore(options: RedisReplayStoreOptions): Replay
     }
   }
 
+  const outage = createOutageLog();
+
   return {
     async reserve(key, ttl, owner) {
       if (typeof owner !== 'string') throw new TypeError('auth-errors: replayStore.reserve needs an owner string');
       const keys: [string, string] = [`${prefix}${key}`, `${prefix}owner:${owner}`];
-      return reservation(await withTimeout(run(keys, [String(ttl), String(share)]), timeout));
+      let reply: unknown;
+      try {
+        reply = await withTimeout(run(keys, [String(ttl), String(share)]), timeout);
+      } catch (error) {
+        const reason = reasonOf(error, error instanceof RedisTimeoutError);
+        outage.failed(reason);
+        throw new ReplayStoreUnavailable(reason, { cause: error });
+      }
+      outage.answered();
+      return reservation(reply);
     },
   };
 }

@@ -16,7 +16,7 @@ import { createRedisReplayStore, type IoRedisLike, type NodeRedisLike } from '@a
 import express from 'express';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   AUDIENCE,
   type ClientKey,
@@ -100,6 +100,7 @@ describe('a replay store shared through Redis', () => {
   });
 
   it('Redis stopped mid-run: 503 with Retry-After, never a pass; back again: the same instances recover', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     const [a, b] = await Promise.all([instance(), instance()]);
     const token = await issuer.token(key.jkt);
     const fresh = () => proof({ key, htm: 'GET', htu: `${PUBLIC}/orders`, token });
@@ -127,6 +128,17 @@ describe('a replay store shared through Redis', () => {
       }
       expect(status).toBe(200);
     }
+    // Each instance's store: one line when Redis goes, one when it is back; none per refused request, none
+    // from the renderer, and never the address.
+    const lines = logged.mock.calls.map((args) => args.map(String).join(' '));
+    logged.mockRestore();
+    const down =
+      /^auth-errors: the DPoP replay store \(Redis\) is unavailable \(\w+\); DPoP requests get 503 until it answers$/;
+    const back = /^auth-errors: the DPoP replay store \(Redis\) answers again after \d+ s$/;
+    expect(lines.filter((line) => down.test(line))).toHaveLength(2);
+    expect(lines.filter((line) => back.test(line))).toHaveLength(2);
+    expect(lines).toHaveLength(4);
+    for (const line of lines) expect(line).not.toContain(String(redis.port));
   });
 
   it('keys expire with the proof window, under the prefix; so does the owner count', async () => {
