@@ -176,7 +176,7 @@ const surface: Record<string, { file: string; values: string[]; types: string[] 
   },
   '@auth-errors/redis': {
     file: 'packages/redis/dist/index.d.ts',
-    values: ['RedisTimeoutError', 'createRedisReplayStore'],
+    values: ['RedisTimeoutError', 'ReplayStoreUnavailable', 'createRedisReplayStore'],
     types: ['IoRedisLike', 'NodeRedisLike', 'RedisReplayStoreOptions'],
   },
   '@auth-errors/fastify': {

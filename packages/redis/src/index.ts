@@ -43,7 +43,7 @@ export interface RedisReplayStoreOptions {
   readonly maxEntriesPerOwner?: number | undefined;
 }
 
-export { REPLAY_STORE_UNAVAILABLE, ReplayStoreUnavailable } from './outage-log.js';
+export { ReplayStoreUnavailable } from './outage-log.js';
 
 /** Redis did not answer within `timeout` (the `cause` of the `ReplayStoreUnavailable` the store then rejects with). */
 export class RedisTimeoutError extends Error {
