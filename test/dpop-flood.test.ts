@@ -13,25 +13,17 @@
 import { authErrors, createMemoryReplayStore, jwtAuth } from '@auth-errors/express';
 import express from 'express';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
-import { AUDIENCE, type ClientKey, clientKey, createIssuer, ISSUER, type Issuer, proof } from './support/dpop.js';
+import { AUDIENCE, createIssuer, ISSUER, type Issuer } from './support/dpop.js';
+import { FLOOD_PROOFS, floodAndCall, OTHER_REQUESTS } from './support/dpop-flood.js';
 import { header, headerLines, type RawResponse, rawRequest, serve } from './support/http.js';
 
-const FLOOD_PROOFS = 3000;
-const CONNECTIONS = 32;
-const OTHER_REQUESTS = 20;
 const SHARE = 50; // the default: a tenth of maxEntries
-/** Past the flooder's share, and past what the store holds without shares. */
-const START_OTHER_AFTER = 800;
 
 let issuer: Issuer;
-let flooder: ClientKey;
-let other: ClientKey;
 let consoleError: MockInstance<typeof console.error>;
 
-beforeAll(async () => {
+beforeAll(() => {
   issuer = createIssuer();
-  flooder = await clientKey();
-  other = await clientKey();
 });
 beforeEach(() => {
   consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -66,55 +58,15 @@ function call(port: number, token: string, dpop: string): Promise<RawResponse> {
   });
 }
 
-/** `200 ×50, 429 ×2950`. */
-const count = (statuses: readonly number[]) =>
-  [...new Set(statuses)]
-    .sort()
-    .map((status) => `${status} ×${statuses.filter((s) => s === status).length}`)
-    .join(', ');
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-
 describe('rule 70: a key flooding unique proofs cannot lock other keys out of the in-process store', () => {
   it('the flooder gets its share then 429 with Retry-After; the other key gets 200 throughout; one log line', async () => {
     const port = await api();
-    const htu = `http://127.0.0.1:${port}/orders`;
-    const floodToken = await issuer.token(flooder.jkt);
-    const otherToken = await issuer.token(other.jkt);
-    const pool = await Promise.all(
-      Array.from({ length: FLOOD_PROOFS }, () => proof({ key: flooder, htm: 'GET', htu, token: floodToken })),
+    const result = await floodAndCall(issuer, `http://127.0.0.1:${port}/orders`, (token, dpop) =>
+      call(port, token, dpop),
     );
-
-    const flood: RawResponse[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < pool.length) flood.push(await call(port, floodToken, pool[next++] as string));
-    };
-    const floodStart = performance.now();
-    const flooding = Promise.all(Array.from({ length: CONNECTIONS }, worker)).then(() => performance.now());
-    // The other key starts once the flood is past the store's size, and must finish before the flood does.
-    while (flood.length < START_OTHER_AFTER) await new Promise((resolve) => setTimeout(resolve, 5));
-
-    const latencies: number[] = [];
-    const otherStatuses: number[] = [];
-    for (let i = 0; i < OTHER_REQUESTS; i++) {
-      const dpop = await proof({ key: other, htm: 'GET', htu, token: otherToken });
-      const started = performance.now();
-      const response = await call(port, otherToken, dpop);
-      latencies.push(performance.now() - started);
-      otherStatuses.push(response.status);
-    }
-    const floodLeft = FLOOD_PROOFS - flood.length;
-    const floodEnd = await flooding;
-
+    if (process.env.DPOP_FLOOD_REPORT) console.log(`in-process store of 500: ${result.summary}`);
+    const { flood, otherStatuses, floodLeft } = result;
     const refused = flood.filter((r) => r.status === 429);
-    if (process.env.DPOP_FLOOD_REPORT) {
-      console.log(
-        `in-process store of 500: ${flood.length} flood proofs in ${((floodEnd - floodStart) / 1000).toFixed(1)} s ` +
-          `(${CONNECTIONS} connections): ${count(flood.map((r) => r.status))}; ` +
-          `other key: ${count(otherStatuses)} of ${OTHER_REQUESTS}, ` +
-          `latency median ${median(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
-      );
-    }
     expect(floodLeft, 'the other key finished during the flood').toBeGreaterThan(0);
     expect(otherStatuses).toEqual(Array(OTHER_REQUESTS).fill(200));
     expect(flood).toHaveLength(FLOOD_PROOFS);
@@ -142,6 +94,6 @@ describe('rule 70: a key flooding unique proofs cannot lock other keys out of th
         'auth-errors: a DPoP key holds its whole share of the replay store: its requests get 429 until its oldest proofs expire',
       ],
     ]);
-    expect(JSON.stringify(consoleError.mock.calls)).not.toContain(flooder.jkt);
+    expect(JSON.stringify(consoleError.mock.calls)).not.toContain(result.flooderJkt);
   });
 });

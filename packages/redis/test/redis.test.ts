@@ -26,6 +26,7 @@ import {
   type Issuer,
   proof,
 } from '../../../test/support/dpop.js';
+import { FLOOD_PROOFS, floodAndCall, OTHER_REQUESTS } from '../../../test/support/dpop-flood.js';
 import { header, type RawResponse, rawRequest, serve } from '../../../test/support/http.js';
 import { type RedisServer, redisServer } from './redis-server.js';
 
@@ -243,7 +244,7 @@ describe('rule 70: a key flooding unique proofs cannot lock others out of a Redi
     await admin.config('SET', 'maxmemory-policy', 'noeviction');
     try {
       const port = await instance({ maxEntriesPerOwner: SHARE });
-      const result = await floodAndCall(port);
+      const result = await floodAndCall(issuer, `${PUBLIC}/orders`, (token, dpop) => call(port, token, dpop));
       if (process.env.DPOP_FLOOD_REPORT) console.log(`Redis, maxmemory used + 128 KiB: ${result.summary}`);
       expect(result.floodLeft, 'the other key finished during the flood').toBeGreaterThan(0);
       expect(result.otherStatuses).toEqual(Array(OTHER_REQUESTS).fill(200));
@@ -262,52 +263,4 @@ describe('rule 70: a key flooding unique proofs cannot lock others out of a Redi
   });
 });
 
-const FLOOD_PROOFS = 3000;
-const CONNECTIONS = 32;
-const OTHER_REQUESTS = 20;
 const SHARE = 50;
-/** Past the flooder's share, and past what a store without shares holds. */
-const START_OTHER_AFTER = 800;
-
-/** `200 ×50, 429 ×2950`. */
-const count = (statuses: readonly number[]) =>
-  [...new Set(statuses)]
-    .sort()
-    .map((status) => `${status} ×${statuses.filter((s) => s === status).length}`)
-    .join(', ');
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-
-/** One key floods unique proofs over 32 connections while another key makes 20 requests, once the flood is past its share. */
-async function floodAndCall(port: number) {
-  const flooder = await clientKey();
-  const other = await clientKey();
-  const htu = `${PUBLIC}/orders`;
-  const floodToken = await issuer.token(flooder.jkt);
-  const otherToken = await issuer.token(other.jkt);
-  const pool = await Promise.all(
-    Array.from({ length: FLOOD_PROOFS }, () => proof({ key: flooder, htm: 'GET', htu, token: floodToken })),
-  );
-  const flood: RawResponse[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < pool.length) flood.push(await call(port, floodToken, pool[next++] as string));
-  };
-  const started = performance.now();
-  const flooding = Promise.all(Array.from({ length: CONNECTIONS }, worker)).then(() => performance.now());
-  while (flood.length < START_OTHER_AFTER) await new Promise((resolve) => setTimeout(resolve, 5));
-  const latencies: number[] = [];
-  const otherStatuses: number[] = [];
-  for (let i = 0; i < OTHER_REQUESTS; i++) {
-    const dpop = await proof({ key: other, htm: 'GET', htu, token: otherToken });
-    const sent = performance.now();
-    otherStatuses.push((await call(port, otherToken, dpop)).status);
-    latencies.push(performance.now() - sent);
-  }
-  const floodLeft = FLOOD_PROOFS - flood.length;
-  const ended = await flooding;
-  const summary =
-    `${flood.length} flood proofs in ${((ended - started) / 1000).toFixed(1)} s (${CONNECTIONS} connections): ` +
-    `${count(flood.map((r) => r.status))}; other key: ${count(otherStatuses)} of ${OTHER_REQUESTS}, ` +
-    `latency median ${median(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`;
-  return { flood, otherStatuses, floodLeft, summary };
-}
