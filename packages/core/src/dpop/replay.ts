@@ -8,6 +8,7 @@
  * (docs/conformance.md rule 70).
  */
 import { base64url } from 'jose';
+import { logLine } from '../log-line.js';
 import { fail } from '../options.js';
 
 export interface ReplayStore {
@@ -149,14 +150,14 @@ function fullLog(maxEntries: number): { filled(): void; hasRoom(): void } {
     filled() {
       if (isFull) return;
       isFull = true;
-      console.error(
-        `auth-errors: the in-process DPoP replay store is full (${maxEntries} live proofs): DPoP requests get 503 until proofs expire; raise maxEntries or give every instance a shared store`,
+      logLine(
+        `the in-process DPoP replay store is full (${maxEntries} live proofs): DPoP requests get 503 until proofs expire; raise maxEntries or give every instance a shared store`,
       );
     },
     hasRoom() {
       if (!isFull) return;
       isFull = false;
-      console.error('auth-errors: the in-process DPoP replay store has room again');
+      logLine('the in-process DPoP replay store has room again');
     },
   };
 }

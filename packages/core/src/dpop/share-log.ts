@@ -8,6 +8,8 @@
  * forgotten, which can only cost a repeated line.
  */
 
+import { logLine } from '../log-line.js';
+
 const MAX_TRACKED = 1000;
 
 export interface ShareLog {
@@ -25,8 +27,8 @@ export function createShareLog(now: () => number): ShareLog {
       over.set(jkt, at + ttl);
       if (until !== undefined && until > at) return;
       if (over.size > MAX_TRACKED) over.delete(over.keys().next().value as string);
-      console.error(
-        'auth-errors: a DPoP key holds its whole share of the replay store: its requests get 429 until its oldest proofs expire',
+      logLine(
+        'a DPoP key holds its whole share of the replay store: its requests get 429 until its oldest proofs expire',
       );
     },
   };
