@@ -6,7 +6,21 @@
  * they import from their framework's adapter.
  */
 
-export { authErrorCodes, catalog, isAuthErrorCode, type ProblemTypeEntry } from './catalog.js';
+export { createResourceMetadata, type ResourceMetadata } from './api/resource-metadata.js';
+export { type AuthorizationCredentials, readAuthorization } from './credentials/authorization.js';
+export { type BasicCredentials, decodeBasic } from './credentials/basic.js';
+export { type BearerMethod, type BearerSources, findBearerToken, isB64Token } from './credentials/bearer.js';
+export { authErrorCodes, catalog, isAuthErrorCode, type ProblemTypeEntry } from './errors/catalog.js';
+export { normalize } from './errors/normalize.js';
+export { scopesOf, successHeaders } from './guards/auth-info.js';
+export { type Check, createPolicyCheck, createScopeCheck, createStepUpCheck } from './guards/checks.js';
+export { createBasicGuard, createBearerGuard, createJwtGuard, type Guard } from './guards/credentials-guards.js';
+export { type AdapterBindings, createGuardKit, type GuardKit } from './guards/kit.js';
+export { PREFLIGHT, type Preflight } from './guards/preflight.js';
+export { storeAuth, storedAuth } from './guards/store.js';
+export * from './index.js';
+export { createJwtVerifier, type JwtVerifier, type VerifiedJwt } from './keys/jwt.js';
+export { DEFAULT_TYPE_BASE } from './options/validate.js';
 export {
   authSchemes,
   type BearerErrorParameters,
@@ -14,24 +28,9 @@ export {
   type ChallengeOptions,
   createChallengeFormatter,
   DEFAULT_REALM,
-} from './challenge.js';
-export { type AuthorizationCredentials, readAuthorization } from './credentials/authorization.js';
-export { type BasicCredentials, decodeBasic } from './credentials/basic.js';
-export { type BearerMethod, type BearerSources, findBearerToken, isB64Token } from './credentials/bearer.js';
-export type { ExtensionValue } from './extensions.js';
-export { scopesOf, successHeaders } from './guards/auth-info.js';
-export { type Check, createPolicyCheck, createScopeCheck, createStepUpCheck } from './guards/checks.js';
-export { createBasicGuard, createBearerGuard, createJwtGuard, type Guard } from './guards/credentials-guards.js';
-export { fetchRenderFacts, fromFetchRequest } from './guards/fetch-request.js';
-export { type AdapterBindings, createGuardKit, type GuardKit } from './guards/kit.js';
-export { fromNodeRequest, renderFacts } from './guards/node-request.js';
-export { PREFLIGHT, type Preflight } from './guards/preflight.js';
-export { storeAuth, storedAuth } from './guards/store.js';
-export * from './index.js';
-export { createJwtVerifier, type JwtVerifier, type VerifiedJwt } from './jwt.js';
-export { normalize } from './normalize.js';
-export { DEFAULT_TYPE_BASE } from './options.js';
-export { PROBLEM_JSON, problemDetails, problemMediaType } from './problem.js';
+} from './render/challenge.js';
+export type { ExtensionValue } from './render/extensions.js';
+export { PROBLEM_JSON, problemDetails, problemMediaType } from './render/problem.js';
 export {
   appendToList,
   createRenderer,
@@ -39,5 +38,6 @@ export {
   type Renderer,
   type RenderOptions,
   type RequestFacts,
-} from './render.js';
-export { createResourceMetadata, type ResourceMetadata } from './resource-metadata.js';
+} from './render/render.js';
+export { fetchRenderFacts, fromFetchRequest } from './request/fetch-request.js';
+export { fromNodeRequest, renderFacts } from './request/node-request.js';

@@ -4,12 +4,14 @@
  * next to their middleware; what adapter authors need is on the
  * `@auth-errors/core/adapter` subpath.
  */
-export type { AuthErrorCode } from './catalog.js';
-export type { AuthScheme } from './challenge.js';
+
+export { problemSchema } from './api/problem-schema.js';
+export type { ResourceMetadataOptions } from './api/resource-metadata.js';
 export { safeEqual } from './credentials/compare.js';
 export type { DpopNonceOptions } from './dpop/nonce.js';
 export type { DpopOptions } from './dpop/policy.js';
 export { createMemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from './dpop/replay.js';
+export type { AuthErrorCode } from './errors/catalog.js';
 export {
   AuthError,
   type AuthErrorOptions,
@@ -22,8 +24,7 @@ export {
   invalidRequest,
   invalidToken,
   type StepUpRequirement,
-} from './errors.js';
-export type { ExtensionMembers, Extensions } from './extensions.js';
+} from './errors/errors.js';
 export type { AuthInfo, JwtAuthInfo } from './guards/auth-info.js';
 export type { Policy, StepUpOptions } from './guards/checks.js';
 export type {
@@ -34,8 +35,7 @@ export type {
   Verdict,
 } from './guards/credentials-guards.js';
 export type { GuardMiddleware } from './guards/kit.js';
-export type { AuthRequest } from './guards/request.js';
-export type { JwtVerifierOptions } from './jwt.js';
+export type { JwtVerifierOptions } from './keys/jwt.js';
 export {
   createKeySourceLogger,
   createRemoteKeySource,
@@ -45,8 +45,9 @@ export {
   type KeySourceEvent,
   type KeySourceHealth,
   type KeySourceOptions,
-} from './key-source.js';
-export type { ProblemDetails } from './problem.js';
-export { problemSchema } from './problem-schema.js';
-export type { AuthErrorEvent } from './render.js';
-export type { ResourceMetadataOptions } from './resource-metadata.js';
+} from './keys/key-source.js';
+export type { AuthScheme } from './render/challenge.js';
+export type { ExtensionMembers, Extensions } from './render/extensions.js';
+export type { ProblemDetails } from './render/problem.js';
+export type { AuthErrorEvent } from './render/render.js';
+export type { AuthRequest } from './request/request.js';

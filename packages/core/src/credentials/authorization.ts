@@ -3,8 +3,8 @@
  * field lines. Node keeps only the first duplicate in `req.headers`, so callers
  * pass every line (`fromNodeRequest` reads them from `req.rawHeaders`).
  */
-import { invalidRequest } from '../errors.js';
-import { isToken } from '../header-values.js';
+import { invalidRequest } from '../errors/errors.js';
+import { isToken } from '../render/header-values.js';
 
 export interface AuthorizationCredentials {
   /** The auth-scheme in lower case: scheme names are case-insensitive (RFC 9110 §11.1). */

@@ -2,7 +2,7 @@
  * Basic credentials per RFC 7617 §2: strict Base64 (RFC 4648 §4), split at the
  * first colon, UTF-8 decoded fatally (§2.1), no control characters, NFC.
  */
-import { invalidCredentials } from '../errors.js';
+import { invalidCredentials } from '../errors/errors.js';
 import { decodeBase64Strict } from './base64.js';
 
 export interface BasicCredentials {

@@ -2,7 +2,7 @@
  * Bearer tokens per RFC 6750 §2: the Authorization header (b64token syntax),
  * and, only when enabled, the form body (§2.2) and the query (§2.3).
  */
-import { invalidRequest, invalidToken } from '../errors.js';
+import { invalidRequest, invalidToken } from '../errors/errors.js';
 import type { AuthorizationCredentials } from './authorization.js';
 
 export type BearerMethod = 'header' | 'body' | 'query';

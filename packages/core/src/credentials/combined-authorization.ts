@@ -8,7 +8,7 @@
  * string, separates two field lines. A single line with such a comma is
  * malformed anyway (token68 has no comma), so it gets the same 400. Linear.
  */
-import { isToken } from '../header-values.js';
+import { isToken } from '../render/header-values.js';
 
 const SP = 0x20;
 const HTAB = 0x09;

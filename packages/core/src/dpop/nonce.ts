@@ -6,7 +6,7 @@
  * secret is rotated. WebCrypto only: this module runs wherever the core does.
  */
 import { base64url } from 'jose';
-import { fail } from '../options.js';
+import { fail } from '../options/validate.js';
 
 export interface DpopNonceOptions {
   /** HMAC secrets of at least 32 bytes: the first signs new nonces, all of them verify. */

@@ -6,13 +6,13 @@
  * proof failing any other check reserves nothing.
  */
 
-import { DEFAULT_DPOP_ALGORITHMS, type DpopChallenge } from '../challenge.js';
-import { confirmationOf, dpopRefusal } from '../confirmation.js';
-import { authUnavailable, invalidDpopProof, invalidToken, tooManyRequests, useDpopNonce } from '../errors.js';
-import type { AuthRequest } from '../guards/request.js';
-import { ASYMMETRIC_ALGORITHMS } from '../key-source-fetch.js';
-import { fail } from '../options.js';
-import { readProperty } from '../safe-read.js';
+import { confirmationOf, dpopRefusal } from '../credentials/confirmation.js';
+import { authUnavailable, invalidDpopProof, invalidToken, tooManyRequests, useDpopNonce } from '../errors/errors.js';
+import { ASYMMETRIC_ALGORITHMS } from '../keys/key-source-fetch.js';
+import { fail } from '../options/validate.js';
+import { DEFAULT_DPOP_ALGORITHMS, type DpopChallenge } from '../render/challenge.js';
+import type { AuthRequest } from '../request/request.js';
+import { readProperty } from '../util/safe-read.js';
 import { externalUri, hasDotSegments, validatePublicUrl } from './htu.js';
 import { createNonceIssuer, type DpopNonceOptions, type NonceIssuer } from './nonce.js';
 import { verifyProof } from './proof.js';

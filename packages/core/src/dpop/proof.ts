@@ -17,8 +17,8 @@ import {
   jwtVerify,
 } from 'jose';
 import { safeEqual } from '../credentials/compare.js';
-import { type AuthError, invalidDpopProof } from '../errors.js';
-import { isAcceptedRsaKey } from '../rsa-limits.js';
+import { type AuthError, invalidDpopProof } from '../errors/errors.js';
+import { isAcceptedRsaKey } from '../keys/rsa-limits.js';
 import { normalizeHtu } from './htu.js';
 
 export interface ProofRequest {

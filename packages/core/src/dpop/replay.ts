@@ -8,8 +8,8 @@
  * (docs/conformance.md rule 70).
  */
 import { base64url } from 'jose';
-import { logLine } from '../log-line.js';
-import { fail } from '../options.js';
+import { fail } from '../options/validate.js';
+import { logLine } from '../util/log-line.js';
 
 export interface ReplayStore {
   /**

@@ -8,7 +8,7 @@
  * forgotten, which can only cost a repeated line.
  */
 
-import { logLine } from '../log-line.js';
+import { logLine } from '../util/log-line.js';
 
 const MAX_TRACKED = 1000;
 

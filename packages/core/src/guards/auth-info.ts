@@ -1,7 +1,7 @@
 /** What a guard puts on the request (`req.auth`, `ctx.state.auth`) once credentials are verified. */
 import type { JWTPayload } from 'jose';
-import type { AuthScheme, DpopChallenge } from '../challenge.js';
-import { readProperty } from '../safe-read.js';
+import type { AuthScheme, DpopChallenge } from '../render/challenge.js';
+import { readProperty } from '../util/safe-read.js';
 
 export interface AuthInfo<Principal = unknown> {
   readonly scheme: AuthScheme;

@@ -12,12 +12,12 @@ import {
   insufficientScope,
   insufficientUserAuthentication,
   type StepUpRequirement,
-} from '../errors.js';
-import { fail, validateSeconds } from '../options.js';
-import { readProperty } from '../safe-read.js';
+} from '../errors/errors.js';
+import { fail, validateSeconds } from '../options/validate.js';
+import type { AuthRequest } from '../request/request.js';
+import { readProperty } from '../util/safe-read.js';
 import { type AuthInfo, challengeContext } from './auth-info.js';
 import { PREFLIGHT, type Preflight } from './preflight.js';
-import type { AuthRequest } from './request.js';
 
 /**
  * Resolves to `undefined` when the request may go on, to the AuthError it

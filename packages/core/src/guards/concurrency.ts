@@ -8,8 +8,8 @@
  * it. Past the bound, a request is refused at once with 503 and `Retry-After`,
  * which costs nothing; the checks already running finish.
  */
-import { type AuthError, type AuthErrorOptions, authUnavailable } from '../errors.js';
-import { logLine } from '../log-line.js';
+import { type AuthError, type AuthErrorOptions, authUnavailable } from '../errors/errors.js';
+import { logLine } from '../util/log-line.js';
 
 /** Default: half of libuv's default pool of 4 threads, so that the rest of the process keeps two. */
 export const DEFAULT_MAX_CONCURRENT = 2;

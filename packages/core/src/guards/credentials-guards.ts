@@ -5,11 +5,10 @@
  */
 
 import type { JWTPayload } from 'jose';
-import { type AuthScheme, createChallengeFormatter, type DpopChallenge } from '../challenge.js';
-import { bearerRefusal, confirmationOf } from '../confirmation.js';
 import { readAuthorization } from '../credentials/authorization.js';
 import { decodeBasic } from '../credentials/basic.js';
 import { findBearerToken, isB64Token } from '../credentials/bearer.js';
+import { bearerRefusal, confirmationOf } from '../credentials/confirmation.js';
 import { createDpopPolicy, type DpopOptions, type DpopPolicy } from '../dpop/policy.js';
 import {
   AuthError,
@@ -18,13 +17,14 @@ import {
   invalidRequest,
   invalidToken,
   withContext,
-} from '../errors.js';
-import { createJwtVerification, type JwtVerifierOptions } from '../jwt.js';
-import { fail, validateFunction } from '../options.js';
+} from '../errors/errors.js';
+import { createJwtVerification, type JwtVerifierOptions } from '../keys/jwt.js';
+import { fail, validateFunction } from '../options/validate.js';
+import { type AuthScheme, createChallengeFormatter, type DpopChallenge } from '../render/challenge.js';
+import type { AuthRequest } from '../request/request.js';
 import { type AuthInfo, scopesOf, withDpopChallenge } from './auth-info.js';
 import { createConcurrencyLimit, DEFAULT_MAX_CONCURRENT } from './concurrency.js';
 import { PREFLIGHT, type Preflight } from './preflight.js';
-import type { AuthRequest } from './request.js';
 import { type PrincipalOf, runVerify, type Verdict } from './verdict.js';
 
 export type { PrincipalOf, Verdict } from './verdict.js';

@@ -6,9 +6,9 @@
  * `guard.auth(request)`.
  */
 import type { JWTPayload } from 'jose';
-import { credentialsRequired } from '../errors.js';
-import type { RenderedResponse, RequestFacts } from '../render.js';
-import { createResourceMetadata, type ResourceMetadataOptions } from '../resource-metadata.js';
+import { createResourceMetadata, type ResourceMetadataOptions } from '../api/resource-metadata.js';
+import { credentialsRequired } from '../errors/errors.js';
+import type { RenderedResponse, RequestFacts } from '../render/render.js';
 import type { AuthInfo, JwtAuthInfo } from './auth-info.js';
 import {
   type Check,

@@ -3,7 +3,7 @@
  * for Basic and Bearer, so that nothing a callback returns by mistake
  * authenticates a request.
  */
-import { AuthError, type AuthErrorOptions, authUnavailable } from '../errors.js';
+import { AuthError, type AuthErrorOptions, authUnavailable } from '../errors/errors.js';
 
 /**
  * What a `verify` callback returns, with one meaning for every scheme:

@@ -4,7 +4,7 @@
  * core needs no DOM or Node typings for it.
  */
 import { splitCombinedAuthorization } from '../credentials/combined-authorization.js';
-import type { RequestFacts } from '../render.js';
+import type { RequestFacts } from '../render/render.js';
 import { type AuthRequest, RequestView } from './request.js';
 
 /** What is read from a Fetch `Request` (which matches this shape). */

@@ -1,6 +1,7 @@
 /** The key source's default log: one stderr line per state change, no URL path, no body, no key material. */
+
+import { logLine } from '../util/log-line.js';
 import type { KeySourceEvent } from './key-source.js';
-import { logLine } from './log-line.js';
 
 const MINUTE = 60_000;
 

@@ -3,18 +3,18 @@
  * to send, or `undefined` when the value is not an auth failure. The one
  * function every adapter calls; the renderer it returns never throws.
  */
-import { type AuthErrorCode, catalog } from './catalog.js';
+import { type AuthErrorCode, catalog } from '../errors/catalog.js';
+import type { AuthError } from '../errors/errors.js';
+import { normalize } from '../errors/normalize.js';
+import { VERIFY_BUSY } from '../guards/concurrency.js';
+import { validateFunction, validateSchemes, validateSeconds, validateTypeBase } from '../options/validate.js';
+import { logLine } from '../util/log-line.js';
+import { readProperty } from '../util/safe-read.js';
+import { utf8Length } from '../util/utf8.js';
 import { type AuthScheme, createChallengeFormatter } from './challenge.js';
 import { challengeLines, DEFAULT_RETRY_AFTER, formatterForRealm, hasRetryAfter } from './error-challenges.js';
-import type { AuthError } from './errors.js';
 import { createExtensions, type Extensions } from './extensions.js';
-import { VERIFY_BUSY } from './guards/concurrency.js';
-import { logLine } from './log-line.js';
-import { normalize } from './normalize.js';
-import { validateFunction, validateSchemes, validateSeconds, validateTypeBase } from './options.js';
 import { instancePath, problemDetails, problemMediaType } from './problem.js';
-import { readProperty } from './safe-read.js';
-import { utf8Length } from './utf8.js';
 
 /** `Request` is the framework's request object (Express `req`, Koa `ctx`), handed to `extensions`. */
 export interface RenderOptions<Request = unknown> {

@@ -8,7 +8,7 @@
  * no bearer token either (docs/conformance.md rule 71): a bound token stolen
  * from its holder must not pass here where it would fail elsewhere.
  */
-import { readProperty } from './safe-read.js';
+import { readProperty } from '../util/safe-read.js';
 
 export type Confirmation =
   | { readonly kind: 'none' }

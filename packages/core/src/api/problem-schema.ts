@@ -6,7 +6,7 @@
  * application's extension members (§3.2) are never stripped by a serializer
  * built from it.
  */
-import { authErrorCodes, catalog } from './catalog.js';
+import { authErrorCodes, catalog } from '../errors/catalog.js';
 
 const strings = { type: 'array', items: { type: 'string' } } as const;
 

@@ -3,11 +3,11 @@
  * among them) fetch to find which authorization servers issue tokens for this
  * API, and its well-known URL for the `resource_metadata` challenge parameter.
  */
-import type { BearerMethod } from './credentials/bearer.js';
-import { isScopeToken } from './header-values.js';
-import { fail } from './options.js';
-import type { RenderedResponse, RequestFacts } from './render.js';
-import { utf8Length } from './utf8.js';
+import type { BearerMethod } from '../credentials/bearer.js';
+import { fail } from '../options/validate.js';
+import { isScopeToken } from '../render/header-values.js';
+import type { RenderedResponse, RequestFacts } from '../render/render.js';
+import { utf8Length } from '../util/utf8.js';
 
 export interface ResourceMetadataOptions {
   /**

@@ -6,14 +6,14 @@
  * are `auth_unavailable` (503), never `invalid_token`.
  */
 import { type CryptoKey, type JWTHeaderParameters, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import { bearerRefusal, confirmationOf } from './confirmation.js';
-import { AuthError, authUnavailable, invalidToken } from './errors.js';
-import { fromJoseCode, TOKEN_SIDE_KEY_ERRORS } from './jose-errors.js';
+import { bearerRefusal, confirmationOf } from '../credentials/confirmation.js';
+import { AuthError, authUnavailable, invalidToken } from '../errors/errors.js';
+import { fromJoseCode, TOKEN_SIDE_KEY_ERRORS } from '../errors/jose-errors.js';
+import { fail, validateSeconds } from '../options/validate.js';
+import { readProperty } from '../util/safe-read.js';
 import { createKeySource, isKeySource, type KeySource, type KeySourceOptions } from './key-source.js';
 import { ASYMMETRIC_ALGORITHMS } from './key-source-fetch.js';
 import { type LocalKeyResolver, type PublicKeyInput, publicKeyResolver, secretResolver } from './local-key.js';
-import { fail, validateSeconds } from './options.js';
-import { readProperty } from './safe-read.js';
 
 const SYMMETRIC = ['HS256', 'HS384', 'HS512'];
 const RFC9068_CLAIMS = ['exp', 'iat', 'jti', 'sub', 'client_id'];

@@ -2,7 +2,7 @@
  * Which `WWW-Authenticate` lines a failure gets: the behaviour contract's
  * challenge column, in one place for the renderer and for `err.headers`.
  */
-import type { AuthErrorCode } from './catalog.js';
+import type { AuthErrorCode } from '../errors/catalog.js';
 import {
   type AuthScheme,
   authSchemes,

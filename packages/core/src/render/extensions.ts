@@ -7,9 +7,9 @@
  * member is dropped with one log line per distinct reason, so a mistake there
  * never turns a 401 into a 500.
  */
-import type { AuthError } from './errors.js';
-import { logLine } from './log-line.js';
-import { fail } from './options.js';
+import type { AuthError } from '../errors/errors.js';
+import { fail } from '../options/validate.js';
+import { logLine } from '../util/log-line.js';
 
 /** A member value: a JSON primitive. Strings are at most 1,024 characters. */
 export type ExtensionValue = string | number | boolean | null;

@@ -7,8 +7,8 @@
  * holds at most one key per allowed alg. Web APIs only: no node:crypto.
  */
 import { type CryptoKey, importJWK, importSPKI, importX509, type JWK } from 'jose';
-import { decodeBase64Strict } from './credentials/base64.js';
-import { fail } from './options.js';
+import { decodeBase64Strict } from '../credentials/base64.js';
+import { fail } from '../options/validate.js';
 
 /** Node's KeyObject, by the members read here (so that nothing imports node:crypto). */
 export interface KeyObjectLike {

@@ -7,7 +7,7 @@
  * which is the host fetch connects to: `0x7f.1` is 127.0.0.1, while
  * `127.0.0.1.evil.example` is a domain like any other.
  */
-import { fail } from './options.js';
+import { fail } from '../options/validate.js';
 
 /**
  * Four dotted decimals. After WHATWG URL parsing only an IPv4 address looks so: a host whose last label is a

@@ -4,11 +4,12 @@
  * host's default error handler that bypasses auth-errors still sends the
  * right status and challenge.
  */
+
+import { validateSeconds } from '../options/validate.js';
+import { type AuthScheme, assertDpopChallenge, type DpopChallenge } from '../render/challenge.js';
+import { defaultChallengeHeaders } from '../render/error-challenges.js';
+import { assertHeaderText, isErrorDescription, isScopeToken } from '../render/header-values.js';
 import { type AuthErrorCode, catalog, isAuthErrorCode } from './catalog.js';
-import { type AuthScheme, assertDpopChallenge, type DpopChallenge } from './challenge.js';
-import { defaultChallengeHeaders } from './error-challenges.js';
-import { assertHeaderText, isErrorDescription, isScopeToken } from './header-values.js';
-import { validateSeconds } from './options.js';
 
 const BRAND = Symbol.for('auth-errors.AuthError');
 

@@ -4,7 +4,7 @@
  * type is structural, so nothing here imports `node:http` and the core's
  * declarations stay usable on other runtimes.
  */
-import { readProperty } from '../safe-read.js';
+import { readProperty } from '../util/safe-read.js';
 import { type AuthRequest, RequestView } from './request.js';
 
 /** What is read from Node's `IncomingMessage` (which matches this shape). */

@@ -4,6 +4,9 @@
  * express-jwt, koa-jwt (and jwks-rsa behind them), Boom and http-errors.
  * Never throws, whatever it is given: every property read is guarded.
  */
+
+import { isScopeToken } from '../render/header-values.js';
+import { readProperty } from '../util/safe-read.js';
 import { isAuthErrorCode } from './catalog.js';
 import {
   type AuthError,
@@ -16,9 +19,7 @@ import {
   invalidRequest,
   invalidToken,
 } from './errors.js';
-import { isScopeToken } from './header-values.js';
 import { fromJoseCode, isJoseCode } from './jose-errors.js';
-import { readProperty } from './safe-read.js';
 
 type Recognizer = (error: object) => AuthError | undefined;
 

@@ -5,8 +5,8 @@
  * application's own extension members last).
  */
 import Negotiator from 'negotiator';
-import { type AuthErrorCode, catalog } from './catalog.js';
-import type { AuthError } from './errors.js';
+import { type AuthErrorCode, catalog } from '../errors/catalog.js';
+import type { AuthError } from '../errors/errors.js';
 
 export interface ProblemDetails {
   /** `${typeBase}${slug}`: an absolute URI, one per failure (RFC 9457 §3.1.1). */

@@ -9,11 +9,11 @@
  * wait on a fetch, the stale-wait bound: nothing runs while idle.
  */
 import { type CryptoKey, createLocalJWKSet, type FlattenedJWSInput, type JWSHeaderParameters } from 'jose';
+import { fail, validateFunction } from '../options/validate.js';
+import { readProperty } from '../util/safe-read.js';
 import { jwksUrlOf } from './jwks-url.js';
 import { type DroppedKeyReason, type FetchedKeySet, fetchKeySet, KeySourceError } from './key-source-fetch.js';
 import { createKeySourceLogger } from './key-source-log.js';
-import { fail, validateFunction } from './options.js';
-import { readProperty } from './safe-read.js';
 
 export { type DroppedKeyReason, KeySourceError } from './key-source-fetch.js';
 export { createKeySourceLogger } from './key-source-log.js';

@@ -1,5 +1,5 @@
 /** Validation of renderer options, once, with TypeErrors that name the bad option. */
-import { type AuthScheme, authSchemes } from './challenge.js';
+import { type AuthScheme, authSchemes } from '../render/challenge.js';
 
 export const DEFAULT_TYPE_BASE = 'https://auth-errors.dev/problems/';
 
