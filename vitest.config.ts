@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import type { Reporter } from 'vitest/node';
+import { sourceAliases } from './vitest.sources.js';
 
 interface Totals {
   pct: number;
@@ -27,17 +28,30 @@ const coverageLine: Reporter = {
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     environment: 'node',
     // Two cores here: keep the worker count low so timing-sensitive network tests stay stable.
     maxWorkers: 2,
     testTimeout: 20_000,
     reporters: ['default', coverageLine, './test/support/summary-reporter.ts'],
+    projects: [
+      {
+        // Each package's own tests run on its TypeScript sources: no build
+        // needed for `npx vitest run packages/core`.
+        extends: true,
+        resolve: { alias: sourceAliases },
+        test: { name: 'unit', include: ['packages/*/test/**/*.test.ts'] },
+      },
+      {
+        // Packaging, public surface, parity, examples and the black-box suites
+        // run on the built packages, as users get them.
+        extends: true,
+        test: { name: 'built', include: ['test/**/*.test.ts', 'examples/*/test/**/*.test.ts'] },
+      },
+    ],
     // On with `--coverage`, which `npm test` passes (a focused `vitest run <file>`
-    // measures nothing and enforces nothing). The tests import the built
-    // packages; tsc emits source maps next to dist/, so V8 coverage of
-    // packages/core/dist is mapped back to the TypeScript sources and
-    // counted there.
+    // measures nothing and enforces nothing). The unit tests run on
+    // packages/core/src; the built suites import packages/core/dist, whose
+    // source maps (tsc emits them) map V8 coverage back to the same sources.
     coverage: {
       provider: 'v8',
       include: ['packages/core/src/**', 'packages/core/dist/**/*.js'],

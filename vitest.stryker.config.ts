@@ -1,39 +1,13 @@
 /**
- * Vitest config used only by mutation testing (stryker.config.mjs).
- *
- * The tests import the published entry points (`@auth-errors/core`,
- * `@auth-errors/express`, `@auth-errors/core/<subpath>`…), which resolve to
- * the built `dist/`. Stryker mutates `packages/core/src`, so here every entry
- * point of every workspace package is aliased to the source file it is built
- * from, read from that package's `exports` map (`./dist/x.js` ->
- * `./src/x.ts`). An adapter's own `import '@auth-errors/core'` then reaches
- * the mutated core too, so the adapter and DPoP suites count. A new package or
- * subpath is picked up without editing this file.
+ * Vitest config used only by mutation testing (stryker.config.mjs). Stryker
+ * mutates packages/core/src; every workspace entry point is aliased to its
+ * source (vitest.sources.ts), so a mutant reaches the core's unit tests, the
+ * adapters' tests and the root suites that run in this process.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { RunnerTestCase } from 'vitest';
 import { defineConfig } from 'vitest/config';
 import type { Reporter, Vitest } from 'vitest/node';
-
-const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const alias = readdirSync(packagesDir).flatMap((dir) => {
-  const manifest = JSON.parse(readFileSync(`${packagesDir}${dir}/package.json`, 'utf8')) as {
-    name: string;
-    exports: Record<string, string | { default?: string; import?: string }>;
-  };
-  return Object.entries(manifest.exports).flatMap(([subpath, target]) => {
-    const file = typeof target === 'string' ? target : (target.import ?? target.default);
-    const built = file?.match(/^\.\/dist\/(.+)\.js$/);
-    if (!built) return []; // ./package.json and the like
-    const specifier = `${manifest.name}${subpath.slice(1)}`;
-    return [
-      { find: new RegExp(`^${escapeRegExp(specifier)}$`), replacement: `${packagesDir}${dir}/src/${built[1]}.ts` },
-    ];
-  });
-});
+import { sourceAliases as alias } from './vitest.sources.js';
 
 /**
  * A test file that fails to load counts as one failed test.
@@ -83,10 +57,10 @@ export default defineConfig({
     exclude: [
       // They load the built packages, or copies of them, in a child process or
       // through the compiler: mutants never reach them.
-      'packages/*/test/packaging.test.ts',
-      'packages/testing/test/jest.test.ts',
+      'test/packaging-*.test.ts',
+      'test/testing-jest.test.ts',
       'test/public-surface.test.ts',
-      'packages/fetch/test/runtime-neutral.test.ts',
+      'test/fetch-runtime-neutral.test.ts',
       'test/copied-example.test.ts',
       'test/examples*.test.ts',
       'test/readme-types.test.ts',
