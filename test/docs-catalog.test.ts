@@ -2,7 +2,9 @@
  * docs/problems.md is what client developers read: its table of problem types
  * must say exactly what the renderer sends. Each row is checked against a
  * real rendering of that failure (status, type, title, code), and every
- * failure the library knows has a row and a section.
+ * failure the library knows has a row and a section. The README's status
+ * table, the first thing a reader sees, lists every failure too, with the
+ * status it is sent with.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +14,12 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from './support/examples.js';
 
 const doc = readFileSync(join(repoRoot, 'docs', 'problems.md'), 'utf8');
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+/** The README's status table: `| what happened | **401** … | challenge | \`code\` |`. */
+const statusRows = [...readme.matchAll(/^\| [^|]+ \| \*\*(\d{3})\*\*[^|]* \| [^|]+ \| `([a-z_]+)` \|$/gm)].map((m) => ({
+  status: Number(m[1]),
+  code: m[2] as string,
+}));
 const rows = [...doc.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \| `\$\{typeBase\}([a-z-]+)` \| ([^|]+) \|$/gm)].map((m) => ({
   code: m[1] as string,
   status: Number(m[2]),
@@ -35,5 +43,15 @@ describe('docs/problems.md', () => {
       code,
     });
     expect(doc).toContain(`\n## ${code}\n`);
+  });
+});
+
+describe("the README's status table", () => {
+  it('has one row per failure code, in the catalog order, with the status the renderer sends', () => {
+    expect(statusRows.map((row) => row.code)).toEqual([...authErrorCodes]);
+    for (const row of statusRows) {
+      const response = createRenderer()(new AuthError(row.code as keyof typeof catalog), { method: 'GET' });
+      expect(response?.status, row.code).toBe(row.status);
+    }
   });
 });

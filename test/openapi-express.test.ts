@@ -1,5 +1,5 @@
 /**
- * The README's OpenAPI example, run as written (its `app.listen(3000);`
+ * docs/openapi.md's Express example, run as written (its `app.listen(3000);`
  * becomes `export default app;`) on 127.0.0.1: the document it serves at
  * /openapi.json validates with Redocly's linter, and each failure the app
  * really sends is a status its operation documents, with the documented
@@ -22,14 +22,14 @@ import {
   withSentBody,
 } from './support/openapi-lint.js';
 
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-const block = /## OpenAPI\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+const page = readFileSync(join(repoRoot, 'docs', 'openapi.md'), 'utf8');
+const block = /^## With Express\n[\s\S]*?```ts\n([\s\S]*?)```/m.exec(page)?.[1] ?? '';
 const file = join(repoRoot, 'test', '.readme-openapi.ts');
 
 let jwks: Awaited<ReturnType<typeof startJwks>>;
 const servers: Server[] = [];
 
-/** A fresh copy of the README's app (a module query makes a new instance), listening on 127.0.0.1. */
+/** A fresh copy of the page's app (a module query makes a new instance), listening on 127.0.0.1. */
 async function start(tag: string): Promise<string> {
   const app = (await import(`${file}?${tag}`)).default as Express;
   const server = app.listen(0, '127.0.0.1');
@@ -50,7 +50,7 @@ afterAll(async () => {
   rmSync(file, { force: true });
 });
 
-describe("README's OpenAPI example on Express", () => {
+describe("docs/openapi.md's example on Express", () => {
   it('serves a document that validates (Redocly, recommended-strict)', async () => {
     const url = await start('lint');
     const document = (await (await fetch(`${url}/openapi.json`)).json()) as object;

@@ -1,5 +1,5 @@
 /**
- * The README's Fastify + @fastify/swagger example, run as written (its
+ * docs/openapi.md's Fastify + @fastify/swagger example, run as written (its
  * `await app.listen({ port: 3000 });` becomes `export default app;`) on
  * 127.0.0.1: the document @fastify/swagger builds from the routes and the
  * components validates with Redocly's linter, and each failure the app
@@ -15,15 +15,15 @@ import { repoRoot } from './support/examples.js';
 import { AUDIENCE, ISSUER, startJwks } from './support/jwks.js';
 import { expectDocumentedFailure, lintOpenApi, requiredHeaders, type ServedDocument } from './support/openapi-lint.js';
 
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-const block = /## OpenAPI\n[\s\S]*?With Fastify[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+const page = readFileSync(join(repoRoot, 'docs', 'openapi.md'), 'utf8');
+const block = /^## With Fastify and @fastify\/swagger\n[\s\S]*?```ts\n([\s\S]*?)```/m.exec(page)?.[1] ?? '';
 const LISTEN = 'await app.listen({ port: 3000 });';
 const file = join(repoRoot, 'test', '.readme-openapi-fastify.ts');
 
 let jwks: Awaited<ReturnType<typeof startJwks>>;
 const apps: FastifyInstance[] = [];
 
-/** A fresh copy of the README's app (a module query makes a new instance), listening on 127.0.0.1. */
+/** A fresh copy of the page's app (a module query makes a new instance), listening on 127.0.0.1. */
 async function start(tag: string): Promise<string> {
   const app = (await import(`${file}?${tag}`)).default as FastifyInstance;
   apps.push(app);
@@ -46,7 +46,7 @@ afterAll(async () => {
   rmSync(file, { force: true });
 });
 
-describe("README's OpenAPI example on Fastify with @fastify/swagger", () => {
+describe("docs/openapi.md's example on Fastify with @fastify/swagger", () => {
   it('builds a document that validates (Redocly, recommended-strict), its auth statuses on the components', async () => {
     const document = await served(await start('lint'));
     expect(await lintOpenApi(document)).toEqual([]);

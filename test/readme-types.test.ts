@@ -1,18 +1,17 @@
 /**
- * Every TypeScript block in the README and the package READMEs is code
- * people paste into a strict project: each block must compile on its own,
- * as a module, under this repository's strict compiler options. The blocks
- * are type-checked in memory, next to test/, so their imports resolve to the
- * workspace packages as they would to installed ones.
+ * Every TypeScript block in the README, the package READMEs and the pages of
+ * docs/ is code people paste into a strict project: each block must compile
+ * on its own, as a module, under this repository's strict compiler options.
+ * The blocks are type-checked in memory, next to test/, so their imports
+ * resolve to the workspace packages as they would to installed ones.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './support/examples.js';
 
-const READMES = [
-  'README.md',
+const PACKAGE_READMES = [
   'packages/core/README.md',
   'packages/express/README.md',
   'packages/koa/README.md',
@@ -20,6 +19,10 @@ const READMES = [
   'packages/fastify/README.md',
   'packages/testing/README.md',
 ];
+const DOCS_PAGES = readdirSync(join(repoRoot, 'docs'))
+  .filter((name) => name.endsWith('.md'))
+  .map((name) => `docs/${name}`);
+const DOCUMENTS = ['README.md', 'ARCHITECTURE.md', ...PACKAGE_READMES, ...DOCS_PAGES];
 
 interface Snippet {
   readonly readme: string;
@@ -38,7 +41,7 @@ function snippetsOf(readme: string): Snippet[] {
   }));
 }
 
-const snippets = READMES.flatMap(snippetsOf);
+const snippets = DOCUMENTS.flatMap(snippetsOf);
 
 /** One program for every block (each its own module): one compiler start-up, not one per block. */
 function typeErrorsByFile(): Map<string, string[]> {
@@ -86,10 +89,14 @@ function typeErrorsByFile(): Map<string, string[]> {
 }
 
 describe('TypeScript blocks in the READMEs', () => {
-  it('the README has its quick starts as TypeScript, and every package README has one block', () => {
+  it('the README has its quick starts as TypeScript, every package README one block, and the docs pages theirs', () => {
     const count = (readme: string) => snippets.filter((s) => s.readme === readme).length;
-    expect(count('README.md')).toBeGreaterThanOrEqual(3);
-    for (const readme of READMES.slice(1)) expect(count(readme), readme).toBeGreaterThanOrEqual(1);
+    expect(count('README.md')).toBeGreaterThanOrEqual(4);
+    for (const readme of PACKAGE_READMES) expect(count(readme), readme).toBeGreaterThanOrEqual(1);
+    // The examples that moved out of the README: what a handler gets, OpenAPI on Express and Fastify, the MCP migration.
+    expect(count('docs/guards.md')).toBeGreaterThanOrEqual(1);
+    expect(count('docs/openapi.md')).toBeGreaterThanOrEqual(2);
+    expect(count('docs/migrating.md')).toBeGreaterThanOrEqual(2);
   });
 
   const errors = typeErrorsByFile();

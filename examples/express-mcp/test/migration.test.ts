@@ -1,7 +1,7 @@
 /**
- * "From the MCP SDK's requireBearerAuth" (the repository README): the same
+ * "From the MCP SDK's requireBearerAuth" (docs/migrating.md): the same
  * requests against the SDK's middleware (1.32) with a typical jose verifier,
- * and against jwtAuth + authErrors, so that what the README says changes for
+ * and against jwtAuth + authErrors, so that what that page says changes for
  * clients is what these two really send.
  */
 

@@ -1,17 +1,14 @@
 /**
- * The vitest examples of the package README and of the root README's
- * "Testing your API" are test files people paste: they run here as written
- * (their `it` blocks join this file's), against the Express apps they build.
- * test/readme-types.test.ts type-checks them under strict.
+ * The package README's vitest example is a test file people paste: it runs
+ * here as written (its `it` blocks join this file's), against the Express app
+ * it builds. The root README links to it for testing an API rather than
+ * keeping a copy. test/readme-types.test.ts type-checks it under strict.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 
-const examples = [
-  ['packages/testing/README.md', /## Vitest\n[\s\S]*?```ts\n([\s\S]*?)```/],
-  ['README.md', /## Testing your API\n[\s\S]*?```ts\n([\s\S]*?)```/],
-] as const;
+const examples = [['packages/testing/README.md', /## Vitest\n[\s\S]*?```ts\n([\s\S]*?)```/]] as const;
 const root = new URL('../../../', import.meta.url);
 const written: string[] = [];
 
