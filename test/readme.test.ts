@@ -28,6 +28,10 @@ describe('README quick starts', () => {
     await jwks?.close();
   });
 
+  it('fits on a screen: at most 250 lines, the details on the pages of docs/', () => {
+    expect(readme.trimEnd().split('\n').length).toBeLessThanOrEqual(250);
+  });
+
   it('has an Express and a Koa quick start, each under 20 lines', () => {
     expect(blocks.map((b) => b.framework)).toEqual(['Express', 'Koa']);
     for (const block of blocks) expect(block.code.trimEnd().split('\n').length).toBeLessThan(20);
