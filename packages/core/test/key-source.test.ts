@@ -983,6 +983,33 @@ describe('bad input from the provider: bounded, evented, never a crash', () => {
     expect((await compactVerify(jws, keys)).protectedHeader.kid).toBe('k1');
   });
 
+  it('drops keys the allow-list of public-jwk.ts refuses that WebCrypto would import: the rules are one', async () => {
+    respond = serve([
+      k1,
+      { ...ec, kid: 'k-ops-mixed', key_ops: ['verify', 1] } as unknown as JWK,
+      { ...ec, kid: 'k-ec-rs256', alg: 'RS256' }, // an RSA algorithm on an EC key: never selected
+      { ...ec, kid: 'k-ec-es384', alg: 'ES384' }, // another curve's algorithm
+      { ...ec, kid: 'k-padded', x: `${ec.x}=` }, // WebCrypto imports it; RFC 7518 §6.2.1.2 wants the exact size
+      { ...ec, kid: 'k-huge-x', x: 'A'.repeat(100_000) },
+      { ...ec, kid: 'k-ext', ext: 'true' } as unknown as JWK,
+      { ...ec, kid: 'k-oth', oth: [] } as unknown as JWK,
+      { kty: 'constructor', kid: 'k-proto' } as unknown as JWK,
+      { ...ed, kid: 'k-ed-es256', alg: 'ES256' },
+    ]);
+    const keys = source();
+    expect(await outcome(lookup(keys, 'k1'))).toBe('key');
+    for (const kid of ['k-ops-mixed', 'k-ec-rs256', 'k-ec-es384', 'k-padded', 'k-huge-x', 'k-ext', 'k-oth']) {
+      expect(await outcome(lookup(keys, kid, 'ES256')), kid).toBe('ERR_JWKS_NO_MATCHING_KEY');
+    }
+    expect(ofType('dropped')).toEqual([
+      {
+        type: 'dropped',
+        count: 9,
+        reasons: { key_ops: 1, algorithm: 3, invalid_key: 3, private_key: 1, key_type: 1 },
+      },
+    ]);
+  });
+
   it('the default log reports dropped keys once, not on every refetch', async () => {
     const lines: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((text: string) => lines.push(text));

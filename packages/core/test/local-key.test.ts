@@ -162,3 +162,45 @@ describe('anything but a public key is refused at creation, naming "key"', () =>
     }
   });
 });
+
+describe('a JWK is a public signature key by the same allow-list as a JWKS key (keys/public-jwk.ts)', () => {
+  /** 1,024 bits: a modulus RFC 7518 §3.3 forbids, and rule 68's lower bound refuses. */
+  const rsa1024 = () => generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+
+  it('refuses, naming "key": encryption keys, wrong algorithms, curves that cannot sign, RSA outside its bounds', async () => {
+    const ec = await exportJWK((await generateKeyPair('ES256', { extractable: true })).publicKey);
+    const rsa = await exportJWK((await generateKeyPair('RS256', { extractable: true })).publicKey);
+    const x25519 = await exportJWK((await generateKeyPair('ECDH-ES', { crv: 'X25519', extractable: true })).publicKey);
+    for (const key of [
+      { ...ec, use: 'enc' },
+      { ...ec, key_ops: ['encrypt'] },
+      { ...ec, key_ops: 'verify' },
+      { ...ec, alg: 'HS256' },
+      { ...ec, alg: 'RS256' },
+      { ...ec, crv: 'P-192' },
+      { ...ec, x: 'A'.repeat(100_000) },
+      { ...ec, kid: 42 },
+      { ...ec, oth: [] },
+      x25519,
+      { kty: 'constructor' },
+      rsa1024(),
+      { ...rsa, e: 'Aw' },
+      { ...rsa, n: 'A'.repeat(100_000) },
+    ]) {
+      expect(refused({ key }).message, JSON.stringify(key).slice(0, 80)).toMatch(/"key" must be a public key/);
+    }
+  });
+
+  it('a 1,024-bit RSA KeyObject and an X25519 KeyObject are refused alike', () => {
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey;
+    const x25519 = generateKeyPairSync('x25519').publicKey;
+    for (const key of [small, x25519]) expect(refused({ key }).message).toMatch(/"key" must be a public key/);
+  });
+
+  it('a JWK with its metadata (kid, alg, use sig, key_ops verify, x5c) verifies; only the bare key is imported', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k', alg: 'ES256', use: 'sig', key_ops: ['verify'], x5c: [] };
+    const { payload } = await verifier({ key: jwk, algorithms: ['ES256'] })(await sign(privateKey, 'ES256'));
+    expect(payload.sub).toBe('user-1');
+  });
+});

@@ -18,7 +18,8 @@ import {
 } from 'jose';
 import { safeEqual } from '../credentials/compare.js';
 import { type AuthError, invalidDpopProof } from '../errors/errors.js';
-import { isAcceptedRsaKey } from '../keys/rsa-limits.js';
+import { bareJwk, hasOnlyPublicMembers, jwkShapeRefusal } from '../keys/public-jwk.js';
+import { rsaBoundsRefusal } from '../keys/rsa-limits.js';
 import { normalizeHtu } from './htu.js';
 
 export interface ProofRequest {
@@ -51,14 +52,6 @@ export interface VerifiedProof {
 export const MAX_PROOF_LENGTH = 8192;
 export const MAX_JTI_LENGTH = 256;
 
-/** Public members of each key type (RFC 7518 §6, RFC 8037 §2), plus the metadata WebCrypto and JWK sets add. */
-const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
-  RSA: ['n', 'e'],
-  EC: ['crv', 'x', 'y'],
-  OKP: ['crv', 'x'],
-};
-const METADATA = ['kty', 'alg', 'kid', 'use', 'key_ops', 'ext'];
-
 type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
 
 /** A proof key whose thumbprint is the token's `cnf.jkt`, and its import, started once it was needed. */
@@ -79,19 +72,13 @@ const MAX_BOUND_KEYS = 1000;
 
 const WRONG_KEY = 'The DPoP proof key is not the key the access token is bound to';
 
-/** The `kty` and public members of a `jwk` that passed isPublicJwk: what the thumbprint and the import read. */
-function bareKey(jwk: JWK): JWK {
-  const members = PUBLIC_MEMBERS[jwk.kty as string] ?? [];
-  return Object.fromEntries(['kty', ...members].map((name) => [name, (jwk as Record<string, unknown>)[name]])) as JWK;
-}
-
 /**
  * The proof key, once its RFC 7638 thumbprint (a SHA-256 over its public
  * members: cheap) equals the token's `cnf.jkt`: a key that is not the token's
  * costs no import and no signature check (docs/conformance.md rule 73).
  */
 async function boundKey(jwk: JWK, alg: string, expectedJkt: string): Promise<BoundKey> {
-  const bare = bareKey(jwk);
+  const bare = bareJwk(jwk);
   const id = JSON.stringify([alg, ...Object.values(bare)]);
   const cached = boundKeys.get(id);
   if (cached !== undefined) {
@@ -115,14 +102,14 @@ async function boundKey(jwk: JWK, alg: string, expectedJkt: string): Promise<Bou
 function embeddedKey(entry: BoundKey, jwk: JWK, alg: string): () => Promise<ImportedKey> {
   return async () => {
     if (entry.key === undefined) {
-      const importing = importJWK(bareKey(jwk), alg);
+      const importing = importJWK(bareJwk(jwk), alg);
       entry.key = importing;
       importing.catch(() => {
         entry.key = undefined;
       });
     }
     const key = await entry.key;
-    // RFC 9449 §4.3: the key must be public (isPublicJwk already refused private members).
+    // RFC 9449 §4.3: the key must be public (jwkShapeRefusal already refused private members).
     if (typeof key === 'object' && 'type' in key && key.type !== 'public') throw new TypeError('not a public key');
     return key;
   };
@@ -132,13 +119,12 @@ function refuse(detail: string, cause?: unknown): AuthError {
   return invalidDpopProof({ detail, cause });
 }
 
-/** A `jwk` header holding a public key and nothing else: no private or unknown members. */
+/**
+ * A `jwk` header holding a public signature key (public-jwk.ts) and nothing else: no member outside its
+ * key type's and the metadata. The RSA bounds are checked later, after the algorithm.
+ */
 function isPublicJwk(jwk: unknown): jwk is JWK {
-  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return false;
-  const kty = (jwk as { kty?: unknown }).kty;
-  const members = typeof kty === 'string' && Object.hasOwn(PUBLIC_MEMBERS, kty) ? PUBLIC_MEMBERS[kty] : undefined;
-  if (members === undefined) return false;
-  return Object.keys(jwk).every((name) => members.includes(name) || METADATA.includes(name));
+  return jwkShapeRefusal(jwk) === undefined && hasOnlyPublicMembers(jwk as JWK);
 }
 
 /** The one proof JWT of the request; two field lines, or two values joined by a comma, are refused. */
@@ -183,7 +169,7 @@ export async function verifyProof(
     throw refuse('The DPoP proof algorithm is not accepted');
   }
   // Before anything costs: a 16,384-bit modulus or a large exponent buys expensive work with a cheap request.
-  if (jwk.kty === 'RSA' && !isAcceptedRsaKey(jwk)) {
+  if (rsaBoundsRefusal(jwk) !== undefined) {
     throw refuse('The DPoP proof key must be an RSA key of 2048 to 4096 bits with exponent 65537');
   }
   const entry = await boundKey(jwk, alg, expectedJkt);

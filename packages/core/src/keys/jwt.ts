@@ -12,8 +12,8 @@ import { fromJoseCode, TOKEN_SIDE_KEY_ERRORS } from '../errors/jose-errors.js';
 import { fail, validateSeconds } from '../options/validate.js';
 import { readProperty } from '../util/safe-read.js';
 import { createKeySource, isKeySource, type KeySource, type KeySourceOptions } from './key-source.js';
-import { ASYMMETRIC_ALGORITHMS } from './key-source-fetch.js';
 import { type LocalKeyResolver, type PublicKeyInput, publicKeyResolver, secretResolver } from './local-key.js';
+import { ASYMMETRIC_ALGORITHMS } from './public-jwk.js';
 
 const SYMMETRIC = ['HS256', 'HS384', 'HS512'];
 const RFC9068_CLAIMS = ['exp', 'iat', 'jti', 'sub', 'client_id'];

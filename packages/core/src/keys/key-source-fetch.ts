@@ -1,46 +1,19 @@
 /**
  * One bounded JWKS fetch for the key source: the global `fetch` with a timeout
  * that covers the body too, no redirects, the body read as a stream up to a
- * byte cap, at most `maxKeys` keys, and only public signature keys of the
- * asymmetric JWS key types kept, RSA keys within the bounds of rsa-limits.ts,
- * each checked by a WebCrypto import. `jku` and
+ * byte cap, at most `maxKeys` keys, and only the public signature keys that
+ * public-jwk.ts accepts kept, each checked by a WebCrypto import. `jku` and
  * `x5u` are never read, let alone followed. Failures carry a short reason
  * code, never the response body. Web APIs only: no Buffer, no node:crypto.
  */
 import type { JWK } from 'jose';
-import { E_65537, isAcceptedRsaKey, rsaModulusBits } from './rsa-limits.js';
+import { type JwkRefusal, jwkRefusal, verifiesInWebCrypto } from './public-jwk.js';
 
-/** The JWS algorithms a key set may serve: asymmetric only, never `none` or HMAC. */
-export const ASYMMETRIC_ALGORITHMS: readonly string[] = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-];
-const KEY_TYPES = new Set(['RSA', 'EC', 'OKP']);
-/** RFC 7518 §6.2.2 / §6.3.2 / RFC 8037 §2: members only a private key has. */
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
+/** Read by jwtAuth and the DPoP policy too: the algorithms a public key may serve. */
+export { ASYMMETRIC_ALGORITHMS } from './public-jwk.js';
 
-/** Why a key in a fetched set was left out. */
-export type DroppedKeyReason =
-  | 'not_a_key'
-  | 'symmetric_key'
-  | 'key_type'
-  | 'private_key'
-  | 'use'
-  | 'key_ops'
-  | 'algorithm'
-  | 'invalid_key'
-  | 'key_size'
-  | 'key_exponent'
-  | 'duplicate_kid';
+/** Why a key in a fetched set was left out: public-jwk.ts's refusals, and a `kid` the set already has. */
+export type DroppedKeyReason = JwkRefusal | 'duplicate_kid';
 
 /**
  * A key source that cannot give keys right now: the fetch failed or the set is
@@ -150,12 +123,12 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
   return text + decode();
 }
 
-/** Public signature keys only; the first of several keys with one `kid` and `kty` wins. */
+/** Public signature keys only (public-jwk.ts); the first of several keys with one `kid` and `kty` wins. */
 async function filterKeys(keys: readonly unknown[]): Promise<{ kept: JWK[]; dropped: FetchedKeySet['dropped'] }> {
   const kept: JWK[] = [];
   const dropped: Partial<Record<DroppedKeyReason, number>> = {};
   const seen = new Set<string>();
-  const reasons = await Promise.all(keys.map(async (key) => rejectReason(key) ?? (await unusable(key as JWK))));
+  const reasons = await Promise.all(keys.map((key) => refusalOf(key)));
   keys.forEach((key, index) => {
     const reason = reasons[index] ?? duplicate(key as JWK, seen);
     if (reason === undefined) kept.push(key as JWK);
@@ -164,31 +137,11 @@ async function filterKeys(keys: readonly unknown[]): Promise<{ kept: JWK[]; drop
   return { kept, dropped };
 }
 
-/**
- * Imports the key material alone (no `alg`, `use` or `key_ops`) into WebCrypto, which checks it:
- * an RSA modulus and exponent (their bounds are checked before, in `rsaReason`), an EC point on its
- * curve, an Ed25519 or Ed448 key (X25519 and X448 cannot verify).
- */
-async function unusable(key: JWK): Promise<DroppedKeyReason | undefined> {
-  const { kty, crv, n, e, x, y } = key;
-  const [algorithm, material] =
-    kty === 'RSA'
-      ? [
-          { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-          { kty, n, e },
-        ]
-      : kty === 'EC'
-        ? [
-            { name: 'ECDSA', namedCurve: crv },
-            { kty, crv, x, y },
-          ]
-        : [{ name: String(crv) }, { kty, crv, x }];
-  try {
-    await crypto.subtle.importKey('jwk', material, algorithm as never, false, ['verify']);
-    return undefined;
-  } catch {
-    return 'invalid_key';
-  }
+/** The shape first, then a WebCrypto import of what the shape cannot tell: a point on its curve, a real modulus. */
+async function refusalOf(key: unknown): Promise<DroppedKeyReason | undefined> {
+  const refusal = jwkRefusal(key);
+  if (refusal !== undefined) return refusal;
+  return (await verifiesInWebCrypto(key as JWK)) ? undefined : 'invalid_key';
 }
 
 function duplicate(key: JWK, seen: Set<string>): DroppedKeyReason | undefined {
@@ -197,32 +150,6 @@ function duplicate(key: JWK, seen: Set<string>): DroppedKeyReason | undefined {
   if (seen.has(id)) return 'duplicate_kid';
   seen.add(id);
   return undefined;
-}
-
-function rejectReason(value: unknown): DroppedKeyReason | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not_a_key';
-  const key = value as Record<string, unknown>;
-  if (key.kty === 'oct' || 'k' in key) return 'symmetric_key';
-  if (typeof key.kty !== 'string' || !KEY_TYPES.has(key.kty)) return 'key_type';
-  if (PRIVATE_MEMBERS.some((member) => member in key)) return 'private_key';
-  if (key.use !== undefined && key.use !== 'sig') return 'use';
-  if (key.key_ops !== undefined && !(Array.isArray(key.key_ops) && key.key_ops.includes('verify'))) return 'key_ops';
-  if (key.alg !== undefined && !ASYMMETRIC_ALGORITHMS.includes(key.alg as string)) return 'algorithm';
-  if (key.kid !== undefined && typeof key.kid !== 'string') return 'invalid_key';
-  return key.kty === 'RSA' ? rsaReason(key) : undefined;
-}
-
-/**
- * docs/conformance.md rule 68: an RSA key outside rsa-limits.ts's bounds (a modulus of 2048 to 4096 bits,
- * the exponent 65537) is dropped before any import; a bigger modulus or exponent buys costly verifications
- * with cheap tokens. The reason names what is out of bounds; a modulus that is not base64url is malformed.
- */
-function rsaReason(key: Record<string, unknown>): DroppedKeyReason | undefined {
-  if (isAcceptedRsaKey(key)) return undefined;
-  if (typeof key.n !== 'string' || typeof key.e !== 'string' || rsaModulusBits(key.n) === undefined) {
-    return 'invalid_key';
-  }
-  return key.e === E_65537 ? 'key_size' : 'key_exponent';
 }
 
 /**

@@ -9,6 +9,7 @@
 import { type CryptoKey, importJWK, importSPKI, importX509, type JWK } from 'jose';
 import { decodeBase64Strict } from '../credentials/base64.js';
 import { fail } from '../options/validate.js';
+import { bareJwk, jwkRefusal } from './public-jwk.js';
 
 /** Node's KeyObject, by the members read here (so that nothing imports node:crypto). */
 export interface KeyObjectLike {
@@ -21,14 +22,6 @@ export interface KeyObjectLike {
 export type PublicKeyInput = string | JWK | KeyObjectLike | CryptoKey;
 
 const NOT_A_PUBLIC_KEY = 'option "key" must be a public key: PEM, JWK, KeyObject or CryptoKey';
-/** Members that only a private or secret JWK has. A resource server verifies: it never needs them. */
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
-/** The public members each key type needs (RFC 7518 §6, RFC 8037 §2). */
-const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
-  RSA: ['n', 'e'],
-  EC: ['crv', 'x', 'y'],
-  OKP: ['crv', 'x'],
-};
 const PEM = /^-----BEGIN (PUBLIC KEY|CERTIFICATE)-----\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n-----END \1-----\s*$/;
 
 type Importer = (alg: string) => Promise<CryptoKey>;
@@ -52,14 +45,10 @@ function pemImporter(pem: string): Importer {
   return match[1] === 'CERTIFICATE' ? (alg) => importX509(armored, alg) : (alg) => importSPKI(armored, alg);
 }
 
-/** A public JWK, checked now (its type and public members, no private ones) and imported per alg. */
+/** A public JWK, checked now by the allow-list every JWK meets (public-jwk.ts); its bare key imported per alg. */
 function jwkImporter(value: object): Importer {
-  const jwk = value as Record<string, unknown>;
-  const members =
-    typeof jwk.kty === 'string' && Object.hasOwn(PUBLIC_MEMBERS, jwk.kty) ? PUBLIC_MEMBERS[jwk.kty] : undefined;
-  const complete = members?.every((name) => typeof jwk[name] === 'string' && jwk[name] !== '');
-  if (!complete || PRIVATE_MEMBERS.some((name) => name in jwk)) return fail(NOT_A_PUBLIC_KEY);
-  const publicJwk = { ...jwk } as JWK;
+  if (jwkRefusal(value) !== undefined) return fail(NOT_A_PUBLIC_KEY);
+  const publicJwk = bareJwk(value as JWK);
   return (alg) => importJWK(publicJwk, alg) as Promise<CryptoKey>;
 }
 

@@ -36,3 +36,16 @@ export function isAcceptedRsaKey(jwk: { readonly n?: unknown; readonly e?: unkno
   const bits = rsaModulusBits(jwk.n);
   return bits !== undefined && bits >= MIN_RSA_MODULUS_BITS && bits <= MAX_RSA_MODULUS_BITS;
 }
+
+/**
+ * docs/conformance.md rule 68: why an RSA JWK is outside the bounds, named by what is out of them (a modulus
+ * that is not base64url is malformed), or `undefined` for a key within them and for any other key type.
+ */
+export function rsaBoundsRefusal(
+  jwk: { readonly kty?: unknown; readonly n?: unknown; readonly e?: unknown } | null,
+): 'invalid_key' | 'key_size' | 'key_exponent' | undefined {
+  if (jwk?.kty !== 'RSA' || isAcceptedRsaKey(jwk)) return undefined;
+  if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string') return 'invalid_key';
+  if (jwk.n.length <= MAX_N_LENGTH && rsaModulusBits(jwk.n) === undefined) return 'invalid_key';
+  return jwk.e === E_65537 ? 'key_size' : 'key_exponent';
+}
