@@ -4,19 +4,7 @@
  * header ever carries the foreign error's message text.
  * Rule numbers refer to docs/conformance.md.
  */
-import {
-  AuthError,
-  authUnavailable,
-  createRenderer,
-  credentialsRequired,
-  forbidden,
-  insufficientScope,
-  insufficientUserAuthentication,
-  invalidCredentials,
-  invalidRequest,
-  invalidToken,
-  normalize,
-} from '@auth-errors/core/adapter';
+
 import * as Boom from '@hapi/boom';
 import { UnauthorizedError as ExpressJwtUnauthorizedError } from 'express-jwt';
 import {
@@ -31,6 +19,19 @@ import { errors } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 import { JwksError, SigningKeyNotFoundError } from 'jwks-rsa';
 import { describe, expect, it } from 'vitest';
+import { createRenderer } from '../src/adapter.js';
+import { normalize } from '../src/errors/normalize.js';
+import {
+  AuthError,
+  authUnavailable,
+  credentialsRequired,
+  forbidden,
+  insufficientScope,
+  insufficientUserAuthentication,
+  invalidCredentials,
+  invalidRequest,
+  invalidToken,
+} from '../src/index.js';
 import { hostileProxy } from './hostile.js';
 
 const { TokenExpiredError, JsonWebTokenError, NotBeforeError } = jsonwebtoken;

@@ -4,10 +4,10 @@
  * and the problems a client sees.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { DEFAULT_TYPE_BASE } from '@auth-errors/core/adapter';
 import type { FastifyInstance } from 'fastify';
 import { type JWTPayload, SignJWT } from 'jose';
 import { afterEach, expect } from 'vitest';
+import { DEFAULT_TYPE_BASE } from '../../../test/support/contract-cases.js';
 import { header, headerLines, type RawResponse } from '../../../test/support/http.js';
 
 export { basic, header, headerLines, type RawResponse, rawRequest } from '../../../test/support/http.js';
