@@ -4,20 +4,7 @@
  * renderer produced, so it cannot drift from what a client receives.
  */
 import { type AuthErrorCode, authErrorCodes } from '../errors/catalog.js';
-import {
-  type AuthError,
-  authUnavailable,
-  credentialsRequired,
-  forbidden,
-  insufficientScope,
-  insufficientUserAuthentication,
-  invalidCredentials,
-  invalidDpopProof,
-  invalidRequest,
-  invalidToken,
-  tooManyRequests,
-  useDpopNonce,
-} from '../errors/errors.js';
+import * as failures from '../errors/errors.js';
 import { createRenderer } from '../render/render.js';
 import { HEADERS, UNDESCRIBED } from './openapi-descriptions.js';
 import type { OpenApiOptions } from './openapi-options.js';
@@ -25,7 +12,7 @@ import type { OpenApiObject } from './openapi-schemas.js';
 
 interface Example {
   readonly key: string;
-  readonly error: () => AuthError;
+  readonly error: () => failures.AuthError;
 }
 
 /**
@@ -34,22 +21,22 @@ interface Example {
  * does not compile until it has its failures here.
  */
 const EXAMPLES: Record<AuthErrorCode, readonly Example[]> = {
-  credentials_required: [{ key: 'credentials_required', error: () => credentialsRequired() }],
+  credentials_required: [{ key: 'credentials_required', error: () => failures.credentialsRequired() }],
   invalid_request: [
     {
       key: 'invalid_request',
-      error: () => invalidRequest({ detail: 'The request has more than one Authorization header field' }),
+      error: () => failures.invalidRequest({ detail: 'The request has more than one Authorization header field' }),
     },
   ],
-  invalid_token: [{ key: 'invalid_token', error: () => invalidToken({ detail: 'The access token expired' }) }],
-  invalid_credentials: [{ key: 'invalid_credentials', error: () => invalidCredentials() }],
-  insufficient_scope: [{ key: 'insufficient_scope', error: () => insufficientScope(['orders:write']) }],
-  forbidden: [{ key: 'forbidden', error: () => forbidden() }],
+  invalid_token: [{ key: 'invalid_token', error: () => failures.invalidToken({ detail: 'The access token expired' }) }],
+  invalid_credentials: [{ key: 'invalid_credentials', error: () => failures.invalidCredentials() }],
+  insufficient_scope: [{ key: 'insufficient_scope', error: () => failures.insufficientScope(['orders:write']) }],
+  forbidden: [{ key: 'forbidden', error: () => failures.forbidden() }],
   insufficient_user_authentication: [
     {
       key: 'insufficient_user_authentication',
       error: () =>
-        insufficientUserAuthentication(
+        failures.insufficientUserAuthentication(
           { acrValues: ['urn:example:mfa'] },
           { detail: 'A different authentication level is required' },
         ),
@@ -57,33 +44,36 @@ const EXAMPLES: Record<AuthErrorCode, readonly Example[]> = {
     {
       key: 'insufficient_user_authentication_max_age',
       error: () =>
-        insufficientUserAuthentication({ maxAge: 300 }, { detail: 'More recent authentication is required' }),
+        failures.insufficientUserAuthentication({ maxAge: 300 }, { detail: 'More recent authentication is required' }),
     },
   ],
   invalid_dpop_proof: [
     {
       key: 'invalid_dpop_proof',
       error: () =>
-        invalidDpopProof({ detail: 'The DPoP proof is for another URI', dpop: { algs: ['ES256'], only: false } }),
+        failures.invalidDpopProof({
+          detail: 'The DPoP proof is for another URI',
+          dpop: { algs: ['ES256'], only: false },
+        }),
     },
   ],
   use_dpop_nonce: [
     {
       key: 'use_dpop_nonce',
-      error: () => useDpopNonce({ dpop: { algs: ['ES256'], only: false, nonce: 'mbq3h2d8.eyJ2IjoxfQ' } }),
+      error: () => failures.useDpopNonce({ dpop: { algs: ['ES256'], only: false, nonce: 'mbq3h2d8.eyJ2IjoxfQ' } }),
     },
   ],
   too_many_requests: [
     {
       key: 'too_many_requests',
       error: () =>
-        tooManyRequests({
+        failures.tooManyRequests({
           detail: 'This DPoP key sent more proofs than the server holds for one key. Retry after Retry-After seconds',
           retryAfter: 30,
         }),
     },
   ],
-  auth_unavailable: [{ key: 'auth_unavailable', error: () => authUnavailable() }],
+  auth_unavailable: [{ key: 'auth_unavailable', error: () => failures.authUnavailable() }],
 };
 
 /** Described only when asked for (`tooManyRequests: true`). */
