@@ -45,6 +45,15 @@ export const FORBIDDEN = {
   detail: 'You are not allowed to perform this request',
   code: 'forbidden',
 };
+/** What a token without `orders:write` gets from `requireScopes('orders:write')`. */
+export const INSUFFICIENT_SCOPE = {
+  type: `${TYPE_BASE}insufficient-scope`,
+  title: 'Insufficient scope',
+  status: 403,
+  detail: 'The access token does not grant the scope this request requires',
+  code: 'insufficient_scope',
+  requiredScopes: ['orders:write'],
+};
 
 /** Status, media type, caching, every challenge line and the whole body of a problem response. */
 export function expectProblem(res: RawResponse, status: number, challenges: string[], body: object): void {
