@@ -9,7 +9,8 @@
 //
 //   BENCH_ROUNDS (default 7)  BENCH_REQUESTS per run (default 200)  BENCH_RSA_BITS (8192)
 //   BENCH_RSA_KEY: a file holding the private RSA JWK (generated and written there when missing)
-//   BENCH_BASELINE: the dist/adapter.js of another build of @auth-errors/core, measured in the same rounds
+//   BENCH_BASELINE: a module of another build of @auth-errors/core that exports createJwtGuard (its
+//   bench/core-internals.mjs, or an older build's dist/adapter.js), measured in the same rounds
 
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -76,7 +77,7 @@ async function guardOf(entry) {
   });
 }
 
-const builds = { current: new URL('../packages/core/dist/adapter.js', import.meta.url).href };
+const builds = { current: new URL('./core-internals.mjs', import.meta.url).href };
 if (process.env.BENCH_BASELINE) builds.baseline = new URL(process.env.BENCH_BASELINE, `file://${process.cwd()}/`).href;
 
 /** CPU microseconds per request of `count` sequential requests. */

@@ -33,11 +33,12 @@
 //     middleware run as "guard (baseline)" and "express (baseline)" beside today's
 
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createServer, IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { cpus } from 'node:os';
-import { createJwtVerifier } from '@auth-errors/core/adapter';
 import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose';
+import { createJwtVerifier } from './core-internals.mjs';
 import { saveSection } from './results.mjs';
 import { AUDIENCE, ISSUER, signToken } from './servers/shared.mjs';
 
@@ -95,14 +96,24 @@ function nodeRequest(token) {
 const response = { setHeader() {} };
 
 const baseline = process.env.BENCH_BASELINE;
+/**
+ * The adapter entry and the internals of the core built in `dir` (a path from
+ * this folder, or absolute). A build without bench/core-internals.mjs had
+ * every internal on its adapter entry.
+ */
+async function coreOf(dir) {
+  const root = new URL(`${dir}/`, new URL('.', import.meta.url));
+  const internals = new URL('bench/core-internals.mjs', root);
+  const adapter = await import(new URL('packages/core/dist/adapter.js', root).href);
+  return existsSync(internals) ? { ...adapter, ...(await import(internals.href)) } : adapter;
+}
+
 /** Today's core and Express adapter, and the baseline's when given. */
-const builds = [
-  { suffix: '', core: await import('@auth-errors/core/adapter'), express: await import('@auth-errors/express') },
-];
+const builds = [{ suffix: '', core: await coreOf('..'), express: await import('@auth-errors/express') }];
 if (baseline !== undefined) {
   builds.push({
     suffix: ' (baseline)',
-    core: await import(`${baseline}/packages/core/dist/adapter.js`),
+    core: await coreOf(baseline),
     express: await import(`${baseline}/packages/express/dist/index.js`),
   });
 }

@@ -14,8 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { KeySourceEvent } from '@auth-errors/core';
-import type { AuthErrorEvent } from '@auth-errors/core/adapter';
+import type { AuthErrorEvent, KeySourceEvent } from '@auth-errors/core';
 import * as expressAdapter from '@auth-errors/express';
 import * as fastifyAdapter from '@auth-errors/fastify';
 import * as fetchAdapter from '@auth-errors/fetch';

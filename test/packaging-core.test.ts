@@ -27,13 +27,13 @@ const checks = (load: string) => `
   const viaExpress = adapter.createRenderer()(express.credentialsRequired(), { method: 'GET' });
   console.log(JSON.stringify({
     core: fns(core, ['AuthError', 'credentialsRequired', 'safeEqual']),
-    adapter: fns(adapter, ['createRenderer', 'credentialsRequired', 'decodeBasic', 'createJwtVerifier', 'createBasicGuard', 'normalize', 'createGuardKit']),
+    adapter: fns(adapter, ['createRenderer', 'renderFacts', 'fromNodeRequest', 'fromFetchRequest', 'createGuardKit', 'storeAuth', 'storedAuth', 'successHeaders', 'appendToList']),
     express: fns(express, ['authErrors', 'authOf', 'basicAuth', 'bearerAuth', 'jwtAuth', 'requireScopes', 'requireAuth', 'requireStepUp']),
     koa: fns(koa, ['authErrors', 'authOf', 'basicAuth', 'bearerAuth', 'jwtAuth', 'requireScopes', 'requireAuth', 'requireStepUp']),
     status: rendered && rendered.status,
     challenge: rendered && rendered.headers['www-authenticate'],
     expressStatus: viaExpress && viaExpress.status,
-    sameAuthError: core.AuthError.is(koa.credentialsRequired()) && adapter.AuthError === core.AuthError,
+    sameAuthError: core.AuthError.is(koa.credentialsRequired()) && express.AuthError === core.AuthError,
   }));
 `;
 

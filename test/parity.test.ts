@@ -11,7 +11,7 @@
  * accepts only application/json; on Express, a thrown value also goes through
  * next(err). Rule numbers refer to docs/conformance.md.
  */
-import type { AuthErrorEvent } from '@auth-errors/core/adapter';
+import type { AuthErrorEvent } from '@auth-errors/core';
 import * as expressAdapter from '@auth-errors/express';
 import * as fastifyAdapter from '@auth-errors/fastify';
 import * as fetchAdapter from '@auth-errors/fetch';

@@ -22,8 +22,8 @@ import {
   invalidCredentials,
   invalidRequest,
   invalidToken,
-  type RenderOptions,
-} from '@auth-errors/core/adapter';
+} from '@auth-errors/core';
+import type { RenderOptions } from '@auth-errors/core/adapter';
 import Boom from '@hapi/boom';
 import createError from 'http-errors';
 import { type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';

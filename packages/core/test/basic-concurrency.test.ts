@@ -6,8 +6,11 @@
  * once, without calling verify; one log line names the guard, at most once a
  * minute, never one per request.
  */
-import { AuthError, type AuthRequest, createBasicGuard, createRenderer } from '@auth-errors/core/adapter';
+
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { createRenderer } from '../src/adapter.js';
+import { createBasicGuard } from '../src/guards/credentials-guards.js';
+import { AuthError, type AuthRequest } from '../src/index.js';
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 const request = (password = 'pw'): AuthRequest => ({

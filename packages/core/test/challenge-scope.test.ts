@@ -6,26 +6,22 @@
  * `Bearer realm="…"` for a request without credentials.
  * Rule numbers refer to docs/conformance.md.
  */
-import {
-  AuthError,
-  type AuthRequest,
-  createBasicGuard,
-  createBearerGuard,
-  createJwtGuard,
-  createRenderer,
-  createScopeCheck,
-  credentialsRequired,
-  type Guard,
-  insufficientScope,
-  invalidRequest,
-  invalidToken,
-  PREFLIGHT,
-  type RenderOptions,
-} from '@auth-errors/core/adapter';
+
 import fc from 'fast-check';
 import { generateKeyPair, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createRenderer, type Guard, PREFLIGHT, type RenderOptions } from '../src/adapter.js';
+import { createScopeCheck } from '../src/guards/checks.js';
+import { createBasicGuard, createBearerGuard, createJwtGuard } from '../src/guards/credentials-guards.js';
+import {
+  AuthError,
+  type AuthRequest,
+  credentialsRequired,
+  insufficientScope,
+  invalidRequest,
+  invalidToken,
+} from '../src/index.js';
 
 const METADATA = 'https://rs.example/.well-known/oauth-protected-resource/mcp';
 

@@ -5,13 +5,15 @@
  * max_age and arbitrary strings.
  */
 import { createRequire } from 'node:module';
+import fc from 'fast-check';
+import { errors as joseErrors } from 'jose';
+import * as oauth from 'oauth4webapi';
+import { describe, expect, it } from 'vitest';
+import { createRenderer, type RenderOptions } from '../src/adapter.js';
 import {
   type AuthError,
   type AuthScheme,
   authUnavailable,
-  type ChallengeFormatter,
-  createChallengeFormatter,
-  createRenderer,
   credentialsRequired,
   forbidden,
   insufficientScope,
@@ -19,12 +21,8 @@ import {
   invalidCredentials,
   invalidRequest,
   invalidToken,
-  type RenderOptions,
-} from '@auth-errors/core/adapter';
-import fc from 'fast-check';
-import { errors as joseErrors } from 'jose';
-import * as oauth from 'oauth4webapi';
-import { describe, expect, it } from 'vitest';
+} from '../src/index.js';
+import { type ChallengeFormatter, createChallengeFormatter } from '../src/render/challenge.js';
 
 const require = createRequire(import.meta.url);
 const authHeader = require('auth-header') as {

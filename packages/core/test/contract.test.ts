@@ -9,7 +9,6 @@
 import {
   type AuthErrorEvent,
   authUnavailable,
-  createRenderer,
   credentialsRequired,
   forbidden,
   insufficientScope,
@@ -17,8 +16,8 @@ import {
   invalidCredentials,
   invalidRequest,
   invalidToken,
-  type RenderedResponse,
-} from '@auth-errors/core/adapter';
+} from '@auth-errors/core';
+import { createRenderer, type RenderedResponse } from '@auth-errors/core/adapter';
 import fc from 'fast-check';
 import createError from 'http-errors';
 import { errors as joseErrors } from 'jose';

@@ -5,14 +5,8 @@
  * change (down, still down, recovered) however many requests it refuses,
  * nor for a full DPoP replay store, which does the same.
  */
-import {
-  AuthError,
-  authUnavailable,
-  createMemoryReplayStore,
-  createRenderer,
-  invalidToken,
-  KeySourceError,
-} from '@auth-errors/core/adapter';
+import { AuthError, authUnavailable, createMemoryReplayStore, invalidToken, KeySourceError } from '@auth-errors/core';
+import { createRenderer } from '@auth-errors/core/adapter';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 
 const GET = { method: 'GET', url: '/orders?access_token=secret-in-query' };

@@ -3,12 +3,15 @@
  * bypassed Express/Koa default handler relies on (`status`, `statusCode`,
  * `expose`, `headers`), and `AuthError.is`.
  */
+
+import fc from 'fast-check';
+import createError from 'http-errors';
+import { describe, expect, it } from 'vitest';
+import { catalog, createRenderer } from '../src/adapter.js';
+import { authErrorCodes } from '../src/errors/catalog.js';
 import {
   AuthError,
-  authErrorCodes,
   authUnavailable,
-  catalog,
-  createRenderer,
   credentialsRequired,
   forbidden,
   insufficientScope,
@@ -16,10 +19,7 @@ import {
   invalidCredentials,
   invalidRequest,
   invalidToken,
-} from '@auth-errors/core/adapter';
-import fc from 'fast-check';
-import createError from 'http-errors';
-import { describe, expect, it } from 'vitest';
+} from '../src/index.js';
 import { hostileProxy } from './hostile.js';
 
 interface FactoryCase {

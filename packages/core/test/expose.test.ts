@@ -1,10 +1,5 @@
-import {
-  appendToList,
-  authUnavailable,
-  createRenderer,
-  credentialsRequired,
-  forbidden,
-} from '@auth-errors/core/adapter';
+import { authUnavailable, credentialsRequired, forbidden } from '@auth-errors/core';
+import { appendToList, createRenderer } from '@auth-errors/core/adapter';
 import { describe, expect, it } from 'vitest';
 
 describe('appendToList', () => {

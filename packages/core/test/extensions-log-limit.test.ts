@@ -4,7 +4,9 @@
  * the log. In a file of its own, so that the module starts with nothing
  * logged (each test file gets fresh modules) and the count is exact.
  */
-import { createRenderer, forbidden } from '@auth-errors/core/adapter';
+
+import { forbidden } from '@auth-errors/core';
+import { createRenderer } from '@auth-errors/core/adapter';
 import { expect, it, vi } from 'vitest';
 
 it('logs the first 100 distinct reasons, then nothing', () => {

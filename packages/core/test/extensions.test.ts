@@ -7,13 +7,13 @@
  */
 import {
   authUnavailable,
-  createRenderer,
   credentialsRequired,
   type Extensions,
   forbidden,
   insufficientScope,
   invalidToken,
-} from '@auth-errors/core/adapter';
+} from '@auth-errors/core';
+import { createRenderer } from '@auth-errors/core/adapter';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 
 const GET = { method: 'GET', url: '/orders' };

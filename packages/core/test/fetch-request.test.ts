@@ -5,9 +5,11 @@
  * 400 (docs/conformance.md rule 35) while one Digest-style auth-param list stays
  * one field. Rule numbers refer to docs/conformance.md.
  */
-import { fetchRenderFacts, fromFetchRequest, readAuthorization } from '@auth-errors/core/adapter';
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fetchRenderFacts, fromFetchRequest } from '../src/adapter.js';
+import { readAuthorization } from '../src/credentials/authorization.js';
 
 const request = (url: string, headers: [string, string][] = [], method = 'GET') =>
   new Request(url, { method, headers: new Headers(headers) });

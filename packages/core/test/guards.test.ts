@@ -7,27 +7,21 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
+import { exportSPKI, type GenerateKeyPairResult, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createRenderer, fromNodeRequest, PREFLIGHT } from '../src/adapter.js';
+import { createPolicyCheck, createScopeCheck, createStepUpCheck } from '../src/guards/checks.js';
+import { createBasicGuard, createBearerGuard, createJwtGuard } from '../src/guards/credentials-guards.js';
 import {
   AuthError,
   type AuthInfo,
   type AuthRequest,
   authUnavailable,
-  createBasicGuard,
-  createBearerGuard,
-  createJwtGuard,
-  createPolicyCheck,
-  createRenderer,
-  createScopeCheck,
-  createStepUpCheck,
   forbidden,
-  fromNodeRequest,
   insufficientUserAuthentication,
   invalidCredentials,
-  PREFLIGHT,
   safeEqual,
-} from '@auth-errors/core/adapter';
-import { exportSPKI, type GenerateKeyPairResult, generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+} from '../src/index.js';
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 const basic = (user: string, password: string) => `Basic ${b64(`${user}:${password}`)}`;

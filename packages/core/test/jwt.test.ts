@@ -6,7 +6,6 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuthError, createJwtVerifier, type JwtVerifierOptions } from '@auth-errors/core/adapter';
 import {
   type CryptoKey,
   exportJWK,
@@ -18,6 +17,8 @@ import {
   UnsecuredJWT,
 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AuthError, type JwtVerifierOptions } from '../src/index.js';
+import { createJwtVerifier } from '../src/keys/jwt.js';
 
 const ISS = 'https://as.example';
 const AUD = 'https://rs.example';

@@ -15,15 +15,6 @@ import { inspect } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
-  createKeySourceLogger,
-  createRemoteKeySource,
-  type KeySource,
-  KeySourceError,
-  type KeySourceEvent,
-  type KeySourceOptions,
-} from '@auth-errors/core';
-import { createJwtVerifier } from '@auth-errors/core/adapter';
-import {
   base64url,
   CompactSign,
   type CryptoKey,
@@ -35,6 +26,15 @@ import {
   SignJWT,
 } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import {
+  createKeySourceLogger,
+  createRemoteKeySource,
+  type KeySource,
+  KeySourceError,
+  type KeySourceEvent,
+  type KeySourceOptions,
+} from '../src/index.js';
+import { createJwtVerifier } from '../src/keys/jwt.js';
 import * as testKeys from './rsa-test-keys.js';
 
 const SECOND = 1000;

@@ -7,9 +7,10 @@
  * never a 500. Rule numbers refer to docs/conformance.md.
  */
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { AuthError, createJwtVerifier } from '@auth-errors/core/adapter';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { AuthError } from '../src/index.js';
+import { createJwtVerifier } from '../src/keys/jwt.js';
 
 const ISS = 'https://as.example';
 const AUD = 'https://rs.example';

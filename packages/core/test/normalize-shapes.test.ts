@@ -5,13 +5,15 @@
  * 401 brings in `err.headers` is read (a token at the start, any case).
  * normalize.test.ts covers each library's real errors; these are the edges.
  */
-import { AuthError, normalize } from '@auth-errors/core/adapter';
+
 import { UnauthorizedError as ExpressJwtUnauthorizedError } from 'express-jwt';
 import { InvalidRequestError } from 'express-oauth2-jwt-bearer';
 import createError from 'http-errors';
 import jsonwebtoken from 'jsonwebtoken';
 import { JwksError } from 'jwks-rsa';
 import { describe, expect, it } from 'vitest';
+import { normalize } from '../src/errors/normalize.js';
+import { AuthError } from '../src/index.js';
 
 const named = (name: string, fields: object = {}) => Object.assign(new Error('a library message'), { name }, fields);
 

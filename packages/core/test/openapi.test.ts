@@ -7,19 +7,14 @@
  * to its schema by Redocly's linter; bad options are TypeErrors naming the
  * option. Rule numbers refer to docs/conformance.md.
  */
-import {
-  authErrorCodes,
-  authUnavailable,
-  catalog,
-  createRenderer,
-  insufficientScope,
-  insufficientUserAuthentication,
-  invalidToken,
-} from '@auth-errors/core/adapter';
+
 import { type OpenApiComponents, openApiComponents } from '@auth-errors/core/openapi';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lintOpenApi, withExamples } from '../../../test/support/openapi-lint.js';
+import { catalog, createRenderer } from '../src/adapter.js';
+import { authErrorCodes } from '../src/errors/catalog.js';
+import { authUnavailable, insufficientScope, insufficientUserAuthentication, invalidToken } from '../src/index.js';
 
 const RESPONSE_OF_STATUS: Record<number, string> = {
   400: 'AuthBadRequest',

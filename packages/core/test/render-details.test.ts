@@ -5,19 +5,20 @@
  * problem object an adapter gets from problemDetails(). Also the wording of a
  * Basic decoding failure, and a character just outside the Base64 alphabet.
  */
+
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { createRenderer } from '../src/adapter.js';
+import { decodeBasic } from '../src/credentials/basic.js';
 import {
   authUnavailable,
-  createRenderer,
   credentialsRequired,
-  decodeBasic,
   forbidden,
   insufficientScope,
   insufficientUserAuthentication,
   invalidRequest,
   invalidToken,
-  problemDetails,
-} from '@auth-errors/core/adapter';
-import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+} from '../src/index.js';
+import { problemDetails } from '../src/render/problem.js';
 
 const GET = { method: 'GET', url: '/orders?page=2' };
 

@@ -4,8 +4,11 @@
  * from the configured public URL, never from what the server sees.
  * Rule numbers refer to docs/conformance.md.
  */
-import { createRenderer, createResourceMetadata, credentialsRequired } from '@auth-errors/core/adapter';
+
 import { describe, expect, it } from 'vitest';
+import { createRenderer } from '../src/adapter.js';
+import { createResourceMetadata } from '../src/api/resource-metadata.js';
+import { credentialsRequired } from '../src/index.js';
 
 describe('createResourceMetadata with publicUrl (rule 57)', () => {
   it('joins the resource path to the public URL: identifier, metadata URL, served path, document', () => {

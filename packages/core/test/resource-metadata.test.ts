@@ -1,6 +1,7 @@
 // Rule numbers refer to docs/conformance.md.
-import { createResourceMetadata } from '@auth-errors/core/adapter';
+
 import { describe, expect, it } from 'vitest';
+import { createResourceMetadata } from '../src/api/resource-metadata.js';
 
 describe('createResourceMetadata (RFC 9728)', () => {
   it('inserts the well-known segment between host and path, and serves the rule 57 document exactly', () => {

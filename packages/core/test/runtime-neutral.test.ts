@@ -6,9 +6,12 @@
  * never in the library), on hand-picked edge cases and with fast-check.
  * Rule numbers refer to docs/conformance.md.
  */
-import { AuthError, createRenderer, credentialsRequired, decodeBasic, safeEqual } from '@auth-errors/core/adapter';
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createRenderer } from '../src/adapter.js';
+import { decodeBasic } from '../src/credentials/basic.js';
+import { AuthError, credentialsRequired, safeEqual } from '../src/index.js';
 
 /** Node's strict decode: Buffer skips bad characters, so the round trip is what makes it strict. */
 function referenceBase64(text: string): Uint8Array | undefined {

@@ -6,17 +6,11 @@
  * is the answer; a throw, a rejection or any other value (another Error
  * included) is the check failing (503), never a 401 and never a principal.
  */
-import {
-  AuthError,
-  type AuthRequest,
-  createBasicGuard,
-  createBearerGuard,
-  forbidden,
-  type Guard,
-  PREFLIGHT,
-  type Verdict,
-} from '@auth-errors/core/adapter';
+
 import { describe, expect, it } from 'vitest';
+import { type Guard, PREFLIGHT } from '../src/adapter.js';
+import { createBasicGuard, createBearerGuard } from '../src/guards/credentials-guards.js';
+import { AuthError, type AuthRequest, forbidden, type Verdict } from '../src/index.js';
 
 const request = (authorization: string): AuthRequest => ({
   method: 'GET',

@@ -2,6 +2,7 @@
  * @auth-errors/express: the Express adapter. It reads the request, calls the
  * core, and writes what the core returns; all behaviour lives in the core.
  */
+import { AuthError, type AuthRequest } from '@auth-errors/core';
 import * as core from '@auth-errors/core/adapter';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 
@@ -44,7 +45,7 @@ function endPreflight(res: Response): void {
   res.status(204).end();
 }
 
-function authRequest(req: Request): core.AuthRequest {
+function authRequest(req: Request): AuthRequest {
   return core.fromNodeRequest(req, { url: req.originalUrl, body: req.body, origin: () => externalOrigin(req) });
 }
 
@@ -64,7 +65,7 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
   core.createGuardKit<RequestHandler, Request>({
     fromGuard: (guard) => (req, res, next) => {
       guard(authRequest(req)).then((auth) => {
-        if (core.AuthError.is(auth)) return next(auth);
+        if (AuthError.is(auth)) return next(auth);
         if (auth === core.PREFLIGHT) return endPreflight(res);
         core.storeAuth(req, auth, guard);
         for (const [name, value] of core.successHeaders(auth)) res.setHeader(name, value);

@@ -5,6 +5,7 @@
  * and hands every other error, untouched, to the scope's own error handler.
  * It never calls `setErrorHandler`: that slot stays the application's.
  */
+import { AuthError, type AuthRequest } from '@auth-errors/core';
 import * as core from '@auth-errors/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
@@ -103,7 +104,7 @@ function endPreflight(reply: FastifyReply): FastifyReply {
   return reply.code(204).send();
 }
 
-function authRequest(request: FastifyRequest): core.AuthRequest {
+function authRequest(request: FastifyRequest): AuthRequest {
   // request.protocol and request.host honour Fastify's `trustProxy` option, and only it.
   const origin = () => `${request.protocol}://${request.host}`;
   return core.fromNodeRequest(request.raw, { url: request.url, body: request.body, origin });
@@ -114,7 +115,7 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
     fromGuard: (guard) => (request, reply) =>
       guard(authRequest(request)).then(
         (auth) => {
-          if (core.AuthError.is(auth)) return answer(request, reply)(auth);
+          if (AuthError.is(auth)) return answer(request, reply)(auth);
           if (auth === core.PREFLIGHT) return endPreflight(reply);
           core.storeAuth(request, auth, guard);
           for (const [name, value] of core.successHeaders(auth)) reply.header(name, value);

@@ -4,10 +4,10 @@
  * and the problems a client sees.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { DEFAULT_TYPE_BASE } from '@auth-errors/core/adapter';
 import type { FastifyInstance } from 'fastify';
 import { type JWTPayload, SignJWT } from 'jose';
 import { afterEach, expect } from 'vitest';
+import { DEFAULT_TYPE_BASE } from '../../../test/support/contract-cases.js';
 import { header, headerLines, type RawResponse } from '../../../test/support/http.js';
 
 export { basic, header, headerLines, type RawResponse, rawRequest } from '../../../test/support/http.js';
@@ -44,6 +44,15 @@ export const FORBIDDEN = {
   status: 403,
   detail: 'You are not allowed to perform this request',
   code: 'forbidden',
+};
+/** What a token without `orders:write` gets from `requireScopes('orders:write')`. */
+export const INSUFFICIENT_SCOPE = {
+  type: `${TYPE_BASE}insufficient-scope`,
+  title: 'Insufficient scope',
+  status: 403,
+  detail: 'The access token does not grant the scope this request requires',
+  code: 'insufficient_scope',
+  requiredScopes: ['orders:write'],
 };
 
 /** Status, media type, caching, every challenge line and the whole body of a problem response. */

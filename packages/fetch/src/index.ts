@@ -4,6 +4,7 @@
  * It reads the `Request`, calls the core, and builds a `Response` from what
  * the core returns. Nothing in its import graph is Node-only.
  */
+import { AuthError } from '@auth-errors/core';
 import * as core from '@auth-errors/core/adapter';
 
 // The core's root entry is exactly what an application uses, whatever its framework.
@@ -112,7 +113,7 @@ export function authErrors(options?: AuthErrorsOptions): FetchAuth {
   };
   /** A step resolves to the AuthError the request fails with, to PREFLIGHT, or to nothing when it may go on. */
   const gate =
-    (step: (request: Request) => Promise<core.AuthError | core.Preflight | undefined>): Gate =>
+    (step: (request: Request) => Promise<AuthError | core.Preflight | undefined>): Gate =>
     (request) =>
       step(request).then(
         (failure) =>
@@ -123,7 +124,7 @@ export function authErrors(options?: AuthErrorsOptions): FetchAuth {
     fromGuard: (guard) =>
       gate(async (request) => {
         const auth = await guard(core.fromFetchRequest(request));
-        if (core.AuthError.is(auth) || auth === core.PREFLIGHT) return auth;
+        if (AuthError.is(auth) || auth === core.PREFLIGHT) return auth;
         core.storeAuth(authTarget(request), auth, guard);
         return undefined;
       }),

@@ -3,6 +3,7 @@
  * auth failures inside the middleware chain, so Koa's default error handler
  * (which drops headers and forces text/plain) never sees them.
  */
+import { AuthError, type AuthRequest } from '@auth-errors/core';
 import * as core from '@auth-errors/core/adapter';
 import type { Context, Middleware } from 'koa';
 
@@ -49,7 +50,7 @@ function endPreflight(ctx: Context): void {
   ctx.status = 204;
 }
 
-function authRequest(ctx: Context): core.AuthRequest {
+function authRequest(ctx: Context): AuthRequest {
   // ctx.protocol and ctx.host honour app.proxy, and only it (Koa 3's ctx.origin is not the URL's origin).
   const body = (ctx.request as { body?: unknown }).body;
   return core.fromNodeRequest(ctx.req, { url: ctx.originalUrl, body, origin: () => `${ctx.protocol}://${ctx.host}` });
@@ -60,7 +61,7 @@ export const { basicAuth, bearerAuth, jwtAuth, requireScopes, requireAuth, requi
     fromGuard: (guard) => async (ctx, next) => {
       const auth = await guard(authRequest(ctx));
       // Thrown to authErrors(), registered before the routes.
-      if (core.AuthError.is(auth)) throw auth;
+      if (AuthError.is(auth)) throw auth;
       if (auth === core.PREFLIGHT) return endPreflight(ctx);
       core.storeAuth(ctx.state, auth, guard);
       for (const [name, value] of core.successHeaders(auth)) ctx.set(name, value);
