@@ -4,10 +4,10 @@
  * hostile, validly signed where a signature could be made, and the 401 `invalid_dpop_proof` detail it gets.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { AuthError } from '@auth-errors/core/adapter';
 import { base64url, type CryptoKey, calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accessTokenHash, verifyProof } from '../src/dpop/proof.js';
+import { AuthError } from '../src/index.js';
 
 const URI = 'https://rs.example/orders';
 const TOKEN = 'an-access-token';
