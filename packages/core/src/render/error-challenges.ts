@@ -3,6 +3,7 @@
  * challenge column, in one place for the renderer and for `err.headers`.
  */
 import type { AuthErrorCode } from '../errors/catalog.js';
+import type { AuthErrorContext } from '../errors/context.js';
 import {
   type AuthScheme,
   authSchemes,
@@ -15,19 +16,8 @@ import {
 
 const DEFAULT_DPOP_CHALLENGE: DpopChallenge = { algs: DEFAULT_DPOP_ALGORITHMS, only: true };
 
-/** The fields of an AuthError that decide its challenges. */
-export interface ChallengeSource {
-  readonly code: AuthErrorCode;
-  readonly description: string;
-  readonly scheme: AuthScheme | undefined;
-  readonly realm: string | undefined;
-  readonly requiredScopes: readonly string[] | undefined;
-  readonly challengeScope: readonly string[] | undefined;
-  readonly acrValues: readonly string[] | undefined;
-  readonly maxAge: number | undefined;
-  readonly retryAfter: number | undefined;
-  readonly dpop?: DpopChallenge | undefined;
-}
+/** The fields of an AuthError that decide its challenges: its code, its description and its context. */
+export type ChallengeSource = { readonly code: AuthErrorCode; readonly description: string } & AuthErrorContext;
 
 /** The offered schemes plus the one the failure concerns, Basic first; Bearer when nothing else is known. */
 function schemesFor(error: ChallengeSource, offered: readonly AuthScheme[]): AuthScheme[] {
