@@ -10,17 +10,12 @@ import {
   createBearerGuard,
   createScopeCheck,
   createStepUpCheck,
+  fromFetchRequest,
 } from '@auth-errors/core/adapter';
 import { describe, expect, it } from 'vitest';
 
-const request = (authorization: string): AuthRequest => ({
-  method: 'GET',
-  url: '/r',
-  authorization: [authorization],
-  contentType: undefined,
-  body: undefined,
-  preflight: false,
-});
+const request = (authorization: string): AuthRequest =>
+  fromFetchRequest(new Request('https://api.example/r', { headers: { authorization } }));
 
 const verify = () => ({ sub: 'alice', scope: 'read', acr: 'low' });
 

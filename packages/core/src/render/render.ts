@@ -12,7 +12,9 @@ import { logUnavailable } from './default-log.js';
 import { challengeLines, DEFAULT_RETRY_AFTER, formatterForRealm } from './error-challenges.js';
 import { createExtensions, type Extensions } from './extensions.js';
 import { instancePath, problemDetails, problemMediaType } from './problem.js';
-import { crossOriginReadable, failureHeaders, NONE, staleHeaders, VARY } from './response-headers.js';
+import { crossOriginReadable, failureHeaders, NONE, VARY } from './response-headers.js';
+
+export { appendToList } from './response-headers.js';
 
 /** `Request` is the framework's request object (Express `req`, Koa `ctx`), handed to `extensions`. */
 export interface RenderOptions<Request = unknown> {
@@ -137,4 +139,24 @@ function report(onError: (event: AuthErrorEvent) => void, event: AuthErrorEvent)
   }
 }
 
-export { appendToList } from './response-headers.js';
+/** What finalhandler removes before an error page, and what else describes the representation a route began. */
+const CONTENT_HEADERS = [
+  'content-encoding',
+  'content-language',
+  'content-range',
+  'content-disposition',
+  'content-location',
+  'etag',
+  'last-modified',
+];
+const STALE = [false, true].map((challenged) =>
+  [false, true].map((retry) => [
+    ...CONTENT_HEADERS,
+    ...(challenged ? [] : ['www-authenticate']),
+    ...(retry ? [] : ['retry-after']),
+  ]),
+);
+
+function staleHeaders(challenged: boolean, retry: boolean): readonly string[] {
+  return STALE[Number(challenged)]?.[Number(retry)] ?? CONTENT_HEADERS;
+}

@@ -1,7 +1,7 @@
 /**
  * The header fields of a rendered failure beyond its challenges: the fields
- * it sets, the ones a cross-origin script may read, the ones a route set
- * before it failed that must go, and the request headers it varies on.
+ * it sets, the ones a cross-origin script may read, and the request headers
+ * it varies on.
  */
 import type { AuthError } from '../errors/errors.js';
 import { utf8Length } from '../util/utf8.js';
@@ -54,25 +54,4 @@ const READABLE_NONCE: readonly string[] = ['WWW-Authenticate', 'DPoP-Nonce'];
 export function crossOriginReadable(headers: Readonly<Record<string, unknown>>): readonly string[] {
   if ('dpop-nonce' in headers) return READABLE_NONCE;
   return 'www-authenticate' in headers ? READABLE_CHALLENGE : 'retry-after' in headers ? READABLE_RETRY : NONE;
-}
-/** What finalhandler removes before an error page, and what else describes the representation a route began. */
-const CONTENT_HEADERS = [
-  'content-encoding',
-  'content-language',
-  'content-range',
-  'content-disposition',
-  'content-location',
-  'etag',
-  'last-modified',
-];
-const STALE = [false, true].map((challenged) =>
-  [false, true].map((retry) => [
-    ...CONTENT_HEADERS,
-    ...(challenged ? [] : ['www-authenticate']),
-    ...(retry ? [] : ['retry-after']),
-  ]),
-);
-
-export function staleHeaders(challenged: boolean, retry: boolean): readonly string[] {
-  return STALE[Number(challenged)]?.[Number(retry)] ?? CONTENT_HEADERS;
 }
