@@ -37,7 +37,7 @@ export function normalizeHtu(uri: string): string | undefined {
  * An external origin given as an option (`publicUrl`): `https://host[:port]`,
  * nothing else, so that no path prefix silently changes every `htu`.
  */
-export function validatePublicUrl(value: unknown): string | undefined {
+export function validatePublicOrigin(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   const text = value instanceof URL ? value.href : value;
   let url: URL | undefined;
@@ -65,11 +65,14 @@ function pathOf(target: string): string {
   return end === -1 ? target : target.slice(0, end);
 }
 
-/** The external URI of a request: its origin (from `publicUrl`, or as the adapter read it) and its target's path. */
-export function externalUri(origin: string | undefined, target: string): string | undefined {
-  if (origin === undefined) return undefined;
+/**
+ * The external URI of a request: the origin clients address this server at
+ * (from `publicUrl`, or as the adapter read it) and its target's path.
+ */
+export function externalUri(externalOrigin: string | undefined, target: string): string | undefined {
+  if (externalOrigin === undefined) return undefined;
   const path = pathOf(target);
-  return normalizeHtu(`${origin}${path.startsWith('/') ? path : `/${path}`}`);
+  return normalizeHtu(`${externalOrigin}${path.startsWith('/') ? path : `/${path}`}`);
 }
 
 /** A dot segment (`.` or `..`, any dot percent-encoded: RFC 3986 §5.2.4, WHATWG URL) or a backslash. */

@@ -15,13 +15,14 @@ export interface DpopNonceOptions {
   readonly lifetime?: number | undefined;
 }
 
-export type NonceVerdict = 'valid' | 'renew' | 'invalid';
+/** What a nonce check finds: a current nonce, one past half its life (renewed on success), or one to refuse. */
+export type NonceStatus = 'valid' | 'renew' | 'invalid';
 
 export interface NonceIssuer {
   /** A fresh nonce for the key with this thumbprint. */
   issue(jkt: string): Promise<string>;
   /** `renew` when valid but past half its lifetime, so a success hands out the next one. */
-  check(nonce: unknown, jkt: string): Promise<NonceVerdict>;
+  check(nonce: unknown, jkt: string): Promise<NonceStatus>;
 }
 
 type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;

@@ -13,7 +13,7 @@ import { fail } from '../options/validate.js';
 import { DEFAULT_DPOP_ALGORITHMS, type DpopChallenge } from '../render/challenge.js';
 import type { AuthRequest } from '../request/request.js';
 import { readProperty } from '../util/safe-read.js';
-import { externalUri, hasDotSegments, validatePublicUrl } from './htu.js';
+import { externalUri, hasDotSegments, validatePublicOrigin } from './htu.js';
 import { createNonceIssuer, type DpopNonceOptions, type NonceIssuer } from './nonce.js';
 import { verifyProof } from './proof.js';
 import { createMemoryReplayStore, type ReplayStore, replayKey } from './replay.js';
@@ -91,7 +91,7 @@ export function createDpopPolicy(options: unknown, now: () => number = () => Dat
   if (retryAfter !== undefined && (!Number.isSafeInteger(retryAfter) || retryAfter < 0)) {
     fail('option "dpop.retryAfter" must be a non-negative integer number of seconds');
   }
-  const origin = validatePublicUrl(publicUrl);
+  const publicOrigin = validatePublicOrigin(publicUrl);
   const issuer: NonceIssuer | undefined = nonce === undefined ? undefined : createNonceIssuer(nonce, now);
   const store = replayStore ?? createMemoryReplayStore({}, now);
   const shareLog = createShareLog(now);
@@ -108,7 +108,7 @@ export function createDpopPolicy(options: unknown, now: () => number = () => Dat
         throw invalidToken({ scheme: 'DPoP', detail: dpopRefusal(confirmation) });
       }
       const { jkt } = confirmation;
-      const uri = externalUri(origin ?? request.origin, request.url);
+      const uri = externalUri(publicOrigin ?? request.origin, request.url);
       const proof = await verifyProof(
         {
           lines: request.dpop,
@@ -123,11 +123,11 @@ export function createDpopPolicy(options: unknown, now: () => number = () => Dat
       );
       let fresh: string | undefined;
       if (issuer !== undefined) {
-        const verdict = await issuer.check(proof.nonce, jkt);
-        if (verdict === 'invalid') {
+        const nonceStatus = await issuer.check(proof.nonce, jkt);
+        if (nonceStatus === 'invalid') {
           throw useDpopNonce({ dpop: { ...challenge, nonce: await issuer.issue(jkt) } });
         }
-        if (verdict === 'renew') fresh = await issuer.issue(jkt);
+        if (nonceStatus === 'renew') fresh = await issuer.issue(jkt);
       }
       const key = await replayKey(jkt, proof.htm, proof.htu, proof.jti);
       const ttl = Math.max(1000, Math.ceil((proof.iat + window) * 1000 - now()));

@@ -10,6 +10,7 @@
 import { base64url } from 'jose';
 import { fail } from '../options/validate.js';
 import { logLine } from '../util/log-line.js';
+import { createReplayEntries } from './replay-entries.js';
 
 export interface ReplayStore {
   /**
@@ -45,23 +46,11 @@ export class ReplayStoreFull extends Error {
   readonly code = REPLAY_STORE_FULL;
 }
 
-/** What one owner holds: its live entries, and the earliest expiry among them (exact after a sweep). */
-interface Holder {
-  readonly owner: string;
-  count: number;
-  earliest: number;
-}
-
-interface Entry {
-  readonly expiry: number;
-  readonly holder: Holder;
-}
-
 /**
- * The in-process store: a Map in insertion order, pruned from its oldest end.
- * Every entry lives at most twice the window, so everything older than that is
- * gone by the next insertion and memory is bounded by what the window holds;
- * a live entry is never evicted (a replay would pass), the store refuses instead.
+ * The in-process store, over the entries of replay-entries.ts. Every entry
+ * lives at most twice the window, so everything older than that is gone by
+ * the next insertion and memory is bounded by what the window holds; a live
+ * entry is never evicted (a replay would pass), the store refuses instead.
  */
 export function createMemoryReplayStore(
   options: MemoryReplayStoreOptions = {},
@@ -73,71 +62,24 @@ export function createMemoryReplayStore(
   if (!Number.isSafeInteger(share) || share < 1 || share > maxEntries) {
     fail('option "maxEntriesPerOwner" must be a positive integer, at most maxEntries');
   }
-  const entries = new Map<string, Entry>();
-  const holders = new Map<string, Holder>();
+  const entries = createReplayEntries();
   const full = fullLog(maxEntries);
-  let lastFullSweep = Number.NEGATIVE_INFINITY;
-
-  function remove(key: string, entry: Entry): void {
-    entries.delete(key);
-    entry.holder.count--;
-    if (entry.holder.count === 0) holders.delete(entry.holder.owner);
-  }
-
-  /** Drops expired entries from the oldest end, stopping at the first live one: O(1) amortised. */
-  function pruneOldest(at: number): void {
-    for (const [key, entry] of entries) {
-      if (entry.expiry > at) return;
-      remove(key, entry);
-    }
-  }
-
-  /**
-   * One complete pass (at most once a second, so a flood cannot buy one per
-   * request) drops expired entries behind a live one and recomputes each
-   * owner's earliest expiry.
-   */
-  function sweep(at: number): void {
-    if (at - lastFullSweep < 1000) return;
-    lastFullSweep = at;
-    for (const holder of holders.values()) holder.earliest = Number.POSITIVE_INFINITY;
-    for (const [key, entry] of entries) {
-      if (entry.expiry <= at) remove(key, entry);
-      else entry.holder.earliest = Math.min(entry.holder.earliest, entry.expiry);
-    }
-  }
-
-  /** Seconds until the owner's oldest entry expires; one when that is already past but not yet swept. */
-  function retryAfter(holder: Holder, at: number): number {
-    return Math.max(1, Math.ceil((holder.earliest - at) / 1000));
-  }
 
   return {
     async reserve(key, ttl, owner) {
       if (typeof owner !== 'string') throw new TypeError('auth-errors: replayStore.reserve needs an owner string');
       const at = now();
-      const existing = entries.get(key);
-      if (existing !== undefined && existing.expiry > at) return false;
-      pruneOldest(at);
-      let holder = holders.get(owner);
-      if (holder !== undefined && holder.count >= share) sweep(at);
-      if (holder !== undefined && holder.count >= share) return { retryAfter: retryAfter(holder, at) };
-      if (entries.size >= maxEntries) sweep(at);
+      if (entries.isLive(key, at)) return false;
+      entries.pruneOldest(at);
+      if (entries.countOf(owner) >= share) entries.sweep(at);
+      if (entries.countOf(owner) >= share) return { retryAfter: entries.retryAfter(owner, at) };
+      if (entries.size >= maxEntries) entries.sweep(at);
       if (entries.size >= maxEntries) {
         full.filled();
         throw new ReplayStoreFull('the in-process DPoP replay store is full');
       }
       full.hasRoom();
-      const stale = entries.get(key);
-      if (stale !== undefined) remove(key, stale);
-      holder = holders.get(owner);
-      if (holder === undefined) {
-        holder = { owner, count: 0, earliest: Number.POSITIVE_INFINITY };
-        holders.set(owner, holder);
-      }
-      holder.count++;
-      holder.earliest = Math.min(holder.earliest, at + ttl);
-      entries.set(key, { expiry: at + ttl, holder });
+      entries.add(key, owner, at + ttl);
       return true;
     },
   };

@@ -6,71 +6,49 @@
  */
 
 import { validateSeconds } from '../options/validate.js';
-import { type AuthScheme, assertDpopChallenge, type DpopChallenge } from '../render/challenge.js';
+import { assertDpopChallenge } from '../render/challenge.js';
 import { defaultChallengeHeaders } from '../render/error-challenges.js';
 import { assertHeaderText, isErrorDescription, isScopeToken } from '../render/header-values.js';
 import { type AuthErrorCode, catalog, isAuthErrorCode } from './catalog.js';
+import {
+  type AuthErrorContext,
+  type AuthErrorInit,
+  CONTEXT_FIELDS,
+  type ContextField,
+  contextOf,
+  missingFields,
+} from './context.js';
 
 const BRAND = Symbol.for('auth-errors.AuthError');
 
-export interface AuthErrorOptions {
-  /** Public, human-readable text for the problem `detail`. Never put a token, a password or internals here. */
-  readonly detail?: string | undefined;
-  /** The internal reason, handed to `onError` and never sent. */
-  readonly cause?: unknown;
-  /** The scheme the failure concerns (`Basic` or `Bearer`). */
-  readonly scheme?: AuthScheme | undefined;
-  /** A guard's own realm, when it differs from the renderer's. */
-  readonly realm?: string | undefined;
-  /**
-   * Scopes the client should request, for the `scope` parameter of the Bearer
-   * challenge (RFC 6750 §3) on a 401 `credentials_required` or `invalid_token`,
-   * which otherwise carries none. On `insufficient_scope` the challenge names
-   * these plus any required scope they lack (scopes the client holds and
-   * should keep); the body's `requiredScopes` stays the required ones.
-   */
-  readonly challengeScope?: readonly string[] | undefined;
-}
+/** What a caller may say about a failure it raises. */
+export interface AuthErrorOptions
+  extends Pick<AuthErrorInit, 'detail' | 'cause' | 'scheme' | 'realm' | 'challengeScope'> {}
 
 /** Options of the factories a guard or check calls, which may add its DPoP challenge. */
-type GuardErrorOptions = AuthErrorOptions & { readonly dpop?: DpopChallenge | undefined };
+type GuardErrorOptions = AuthErrorOptions & Pick<AuthErrorInit, 'dpop'>;
 
-export interface StepUpRequirement {
-  /** RFC 9470 `acr_values`, in order of preference. */
-  readonly acrValues?: readonly string[] | undefined;
-  /** RFC 9470 `max_age`: the allowable age of the authentication, in seconds. */
-  readonly maxAge?: number | undefined;
-}
+/** An RFC 9470 step-up requirement: `acrValues`, `maxAge` or both. */
+export interface StepUpRequirement extends Pick<AuthErrorInit, 'acrValues' | 'maxAge'> {}
 
-interface AuthErrorInit extends AuthErrorOptions, StepUpRequirement {
-  readonly requiredScopes?: readonly string[] | undefined;
-  readonly retryAfter?: number | undefined;
-  /** Set by a DPoP-accepting guard: its challenge parameters, and the nonce to send (RFC 9449 §7.1, §9). */
-  readonly dpop?: DpopChallenge | undefined;
-}
+/**
+ * `Error`, typed with the context fields the constructor assigns from
+ * `CONTEXT_FIELDS`: the class declares them once, through `AuthErrorContext`.
+ */
+const ContextError = Error as unknown as new (message: string, options?: ErrorOptions) => Error & AuthErrorContext;
 
-export class AuthError extends Error {
+/** `cause` stays Error's own non-enumerable property, so that an error logged as JSON never prints it. */
+const ASSIGNED_FIELDS = CONTEXT_FIELDS.filter((field) => field !== 'cause');
+
+export class AuthError extends ContextError {
   override readonly name = 'AuthError';
   readonly code: AuthErrorCode;
   readonly status: 400 | 401 | 403 | 429 | 503;
   readonly statusCode: 400 | 401 | 403 | 429 | 503;
   /** true for 4xx (the detail is safe to show), false for 5xx, as http-errors defines it. */
   readonly expose: boolean;
-  /** Safe public text for the problem body's `detail`. */
-  readonly detail: string;
-  /** The same text when it fits RFC 6750's `error_description` character set, else the catalog's default. */
+  /** The same text as `detail` when it fits RFC 6750's `error_description` character set, else the catalog's default. */
   readonly description: string;
-  readonly scheme: AuthScheme | undefined;
-  readonly realm: string | undefined;
-  readonly requiredScopes: readonly string[] | undefined;
-  /** Scopes the Bearer challenge tells the client to request (see `AuthErrorOptions`). */
-  readonly challengeScope: readonly string[] | undefined;
-  readonly acrValues: readonly string[] | undefined;
-  readonly maxAge: number | undefined;
-  /** Seconds a client should wait before retrying (`auth_unavailable` and `too_many_requests` only). */
-  readonly retryAfter: number | undefined;
-  /** The DPoP challenge of the guard that failed, when it accepts DPoP (RFC 9449). */
-  readonly dpop: DpopChallenge | undefined;
   #headers: Record<string, string | string[]> | undefined;
 
   constructor(code: AuthErrorCode, init: AuthErrorInit = {}) {
@@ -90,16 +68,11 @@ export class AuthError extends Error {
     this.status = entry.status;
     this.statusCode = entry.status;
     this.expose = entry.status < 500;
-    this.detail = detail;
     this.description = isErrorDescription(detail) ? detail : entry.detail;
-    this.scheme = init.scheme;
-    this.realm = init.realm;
-    this.requiredScopes = init.requiredScopes;
-    this.challengeScope = init.challengeScope === undefined ? undefined : [...init.challengeScope];
-    this.acrValues = init.acrValues;
-    this.maxAge = init.maxAge;
-    this.retryAfter = init.retryAfter;
-    this.dpop = init.dpop;
+    const fields = this as Record<ContextField, unknown>;
+    for (const field of ASSIGNED_FIELDS) fields[field] = init[field];
+    fields.detail = detail;
+    if (init.challengeScope !== undefined) fields.challengeScope = [...init.challengeScope];
   }
 
   /** Headers for a host error handler that renders this error without auth-errors. */
@@ -154,31 +127,22 @@ function assertInit(code: unknown, init: AuthErrorInit): void {
   if (init.dpop !== undefined) assertDpopChallenge(init.dpop);
 }
 
-/** Every field of an AuthError's init, each one named: a field added to `AuthErrorInit` and not here does not compile. */
-type CompleteInit = { readonly [K in keyof Required<AuthErrorInit>]: AuthErrorInit[K] };
-
-function initOf(error: AuthError): CompleteInit {
-  return {
-    detail: error.detail,
-    cause: error.cause,
-    scheme: error.scheme,
-    realm: error.realm,
-    requiredScopes: error.requiredScopes,
-    challengeScope: error.challengeScope,
-    acrValues: error.acrValues,
-    maxAge: error.maxAge,
-    retryAfter: error.retryAfter,
-    dpop: error.dpop,
-  };
-}
-
 /**
  * `error` with some fields replaced (a guard adds its scheme, realm and DPoP
  * challenge): the one way to re-create an AuthError, so that every other
  * field is carried over and no copy written by hand can drop one.
  */
-export function withContext(error: AuthError, changes: Partial<CompleteInit>): AuthError {
-  return new AuthError(error.code, { ...initOf(error), ...changes });
+export function withContext(error: AuthError, changes: AuthErrorInit): AuthError {
+  return new AuthError(error.code, { ...contextOf(error), ...changes });
+}
+
+/**
+ * `error` with each context field it lacks taken from `defaults` (a guard's
+ * scheme, realm, challenge scope and DPoP challenge), or `error` itself when it lacks none.
+ */
+export function withDefaults(error: AuthError, defaults: AuthErrorInit): AuthError {
+  const missing = missingFields(error, defaults);
+  return missing === undefined ? error : withContext(error, missing);
 }
 
 /** Throws a TypeError when a step-up requirement cannot be expressed in an RFC 9470 challenge. */

@@ -24,11 +24,19 @@ export interface JwtAuthInfo<Claims extends object = Record<never, never>> exten
   readonly claims: JWTPayload & Claims;
 }
 
-const DPOP_CHALLENGES = new WeakMap<AuthInfo, DpopChallenge>();
+/**
+ * The DPoP challenge of the guard that verified an AuthInfo, carried on the
+ * AuthInfo itself for the checks that follow the guard: under a key of this
+ * module's own, not enumerable, so it is in no log line, no JSON and no
+ * copy an application makes, and no state outlives the request.
+ */
+const DPOP_CHALLENGE = Symbol('auth-errors.dpop-challenge');
 
-/** Records the DPoP challenge of the guard that verified `auth`, for the checks that follow it. */
+type WithChallenge = { readonly [DPOP_CHALLENGE]?: DpopChallenge };
+
+/** `auth`, carrying the DPoP challenge of the guard that verified it (none for a guard without DPoP). */
 export function withDpopChallenge<A extends AuthInfo>(auth: A, challenge: DpopChallenge | undefined): A {
-  if (challenge !== undefined) DPOP_CHALLENGES.set(auth, challenge);
+  if (challenge !== undefined) Object.defineProperty(auth, DPOP_CHALLENGE, { value: challenge });
   return auth;
 }
 
@@ -41,7 +49,7 @@ export function challengeContext(auth: AuthInfo | undefined): {
   dpop?: DpopChallenge | undefined;
 } {
   if (auth === undefined || auth === null) return { scheme: undefined };
-  return { scheme: auth.scheme, dpop: DPOP_CHALLENGES.get(auth) };
+  return { scheme: auth.scheme, dpop: (auth as WithChallenge)[DPOP_CHALLENGE] };
 }
 
 const PRIVATE: readonly (readonly [string, string])[] = [['cache-control', 'private']];

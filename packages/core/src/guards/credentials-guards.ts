@@ -17,6 +17,7 @@ import {
   invalidRequest,
   invalidToken,
   withContext,
+  withDefaults,
 } from '../errors/errors.js';
 import { createJwtVerification, type JwtVerifierOptions } from '../keys/jwt.js';
 import { fail, validateFunction } from '../options/validate.js';
@@ -136,19 +137,7 @@ interface GuardContext {
  * advertise Bearer).
  */
 function inContext(error: AuthError, context: GuardContext): AuthError {
-  const scheme = error.scheme ?? context.scheme;
-  const realm = error.realm ?? context.realm;
-  const challengeScope = error.challengeScope ?? context.challengeScope;
-  const dpop = error.dpop ?? context.dpop;
-  if (
-    scheme === error.scheme &&
-    realm === error.realm &&
-    challengeScope === error.challengeScope &&
-    dpop === error.dpop
-  ) {
-    return error;
-  }
-  return withContext(error, { scheme, realm, challengeScope, dpop });
+  return withDefaults(error, context);
 }
 
 export function createBasicGuard<V extends Verdict>(

@@ -2,7 +2,8 @@
  * Which `WWW-Authenticate` lines a failure gets: the behaviour contract's
  * challenge column, in one place for the renderer and for `err.headers`.
  */
-import type { AuthErrorCode } from '../errors/catalog.js';
+import { type AuthErrorCode, type ChallengePolicy, catalog, type ErrorParameter } from '../errors/catalog.js';
+import type { AuthErrorContext } from '../errors/context.js';
 import {
   type AuthScheme,
   authSchemes,
@@ -15,134 +16,96 @@ import {
 
 const DEFAULT_DPOP_CHALLENGE: DpopChallenge = { algs: DEFAULT_DPOP_ALGORITHMS, only: true };
 
-/** The fields of an AuthError that decide its challenges. */
-export interface ChallengeSource {
-  readonly code: AuthErrorCode;
-  readonly description: string;
-  readonly scheme: AuthScheme | undefined;
-  readonly realm: string | undefined;
-  readonly requiredScopes: readonly string[] | undefined;
-  readonly challengeScope: readonly string[] | undefined;
-  readonly acrValues: readonly string[] | undefined;
-  readonly maxAge: number | undefined;
-  readonly retryAfter: number | undefined;
-  readonly dpop?: DpopChallenge | undefined;
-}
+/** The fields of an AuthError that decide its challenges: its code, its description and its context. */
+export type ChallengeSource = { readonly code: AuthErrorCode; readonly description: string } & AuthErrorContext;
 
-/** The offered schemes plus the one the failure concerns, Basic first; Bearer when nothing else is known. */
-function schemesFor(error: ChallengeSource, offered: readonly AuthScheme[]): AuthScheme[] {
-  const schemes = authSchemes.filter((s) => s === error.scheme || offered.includes(s));
-  return schemes.length > 0 ? schemes : ['Bearer'];
+/**
+ * The schemes that answer `error`, in the order they are offered (RFC 9110
+ * §11.6.1): its policy's `answer`, read against the offered schemes and the
+ * DPoP challenge of the guard that failed.
+ */
+function answeringSchemes(
+  policy: ChallengePolicy,
+  error: ChallengeSource,
+  offered: readonly AuthScheme[],
+  dpop: DpopChallenge | undefined,
+  failed: 'Bearer' | 'DPoP',
+): readonly AuthScheme[] {
+  const concerned = (s: AuthScheme) => s === error.scheme || offered.includes(s);
+  switch (policy.answer) {
+    case 'none':
+      return [];
+    case 'used':
+      return error.scheme === 'Basic' ? [] : [failed];
+    default: {
+      if (dpop !== undefined) {
+        const basic: AuthScheme[] = offered.includes('Basic') && error.scheme !== 'Basic' ? ['Basic'] : [];
+        return [...basic, ...(dpop.only ? [] : ['Bearer' as const]), 'DPoP'];
+      }
+      if (policy.answer === 'bearer') {
+        return concerned('Bearer') || (error.scheme === undefined && offered.length === 0) ? ['Bearer'] : [];
+      }
+      const schemes = authSchemes.filter(concerned);
+      return schemes.length > 0 ? schemes : ['Bearer'];
+    }
+  }
 }
 
 /**
- * The `scope` parameter: what the client should request. A 403 names the
- * required scopes (after any `challengeScope` the app lists, so a client that
- * re-authorizes keeps what it holds); a 401 only the `challengeScope` it was given.
+ * The `scope` parameter: what the client should request. The scopes the app
+ * lists (`challengeScope`), then, where the policy says so, the required ones
+ * it lacks, so that a client that re-authorizes keeps what it holds.
  */
-function scopeParam(error: ChallengeSource): string | undefined {
+function scopeParam(policy: ChallengePolicy, error: ChallengeSource): string | undefined {
   const listed = error.challengeScope ?? [];
-  const required = error.code === 'insufficient_scope' ? (error.requiredScopes ?? []) : [];
+  const required = policy.requiredScope ? (error.requiredScopes ?? []) : [];
   const scopes = [...listed, ...required.filter((s) => !listed.includes(s))];
   return scopes.length > 0 ? scopes.join(' ') : undefined;
 }
 
-function bearerError(error: ChallengeSource): BearerErrorParameters {
-  switch (error.code) {
-    case 'insufficient_scope':
-      // RFC 6750 §3.1 example: the needed scope says it all.
-      return { error: error.code, scope: scopeParam(error) };
-    case 'insufficient_user_authentication':
-      return {
-        error: error.code,
-        error_description: error.description,
-        scope: scopeParam(error),
-        acr_values: error.acrValues?.join(' '),
-        max_age: error.maxAge?.toString(),
-      };
-    case 'invalid_token':
-      return { error: error.code, error_description: error.description, scope: scopeParam(error) };
-    default:
-      return { error: error.code, error_description: error.description };
-  }
+/** The error information the policy puts on the failing scheme's challenge. */
+function errorParams(policy: ChallengePolicy, error: ChallengeSource): BearerErrorParameters {
+  const has = (name: ErrorParameter) => policy.error?.includes(name) === true;
+  return {
+    error: error.code,
+    error_description: has('error_description') ? error.description : undefined,
+    scope: has('scope') ? scopeParam(policy, error) : undefined,
+    acr_values: has('acr_values') ? error.acrValues?.join(' ') : undefined,
+    max_age: has('max_age') ? error.maxAge?.toString() : undefined,
+  };
 }
 
-/**
- * The challenges of a guard that accepts DPoP (RFC 9449 §7.1): the scheme the
- * client used carries the error, each other accepted scheme a bare challenge,
- * Bearer before DPoP; a DPoP-only guard never offers Bearer. Scope and step-up
- * failures answer in the scheme the client used, alone.
- */
-function dpopChallengeLines(
-  error: ChallengeSource,
-  dpop: DpopChallenge,
-  formatter: ChallengeFormatter,
-  offered: readonly AuthScheme[],
-): string[] {
-  const basic = offered.includes('Basic') && error.scheme !== 'Basic' ? [formatter.basic] : [];
-  switch (error.code) {
-    case 'forbidden':
-    case 'too_many_requests':
-    case 'auth_unavailable':
-      return [];
-    case 'insufficient_scope':
-    case 'insufficient_user_authentication':
-      if (error.scheme === 'Basic') return [];
-      return [
-        error.scheme === 'DPoP' ? formatter.dpop(dpop, bearerError(error)) : formatter.bearer(bearerError(error)),
-      ];
-    case 'credentials_required':
-    case 'invalid_credentials': {
-      const scope = error.code === 'credentials_required' ? scopeParam(error) : undefined;
-      const bearer = dpop.only ? [] : [formatter.bare('Bearer', scope)];
-      return [...basic, ...bearer, formatter.dpop(dpop, undefined, scope)];
-    }
-    default: {
-      const usedDpop =
-        error.scheme === 'DPoP' || error.code === 'invalid_dpop_proof' || error.code === 'use_dpop_nonce';
-      const failed = bearerError(error);
-      const bearer = dpop.only ? [] : [usedDpop ? formatter.bare('Bearer') : formatter.bearer(failed)];
-      return [...basic, ...bearer, usedDpop ? formatter.dpop(dpop, failed) : formatter.dpop(dpop)];
-    }
-  }
-}
-
+/** The `WWW-Authenticate` lines of `error`: its catalog entry's challenge policy, interpreted. */
 export function challengeLines(
   error: ChallengeSource,
   formatter: ChallengeFormatter,
   offered: readonly AuthScheme[],
 ): string[] {
-  if (error.dpop !== undefined) return dpopChallengeLines(error, error.dpop, formatter, offered);
-  if (error.code === 'invalid_dpop_proof' || error.code === 'use_dpop_nonce') {
-    // Raised without a guard's configuration: still a DPoP challenge, never a Bearer one (RFC 9449 §7.1).
-    return dpopChallengeLines(error, DEFAULT_DPOP_CHALLENGE, formatter, offered);
-  }
-  switch (error.code) {
-    case 'forbidden':
-    case 'too_many_requests':
-    case 'auth_unavailable':
-      return [];
-    case 'insufficient_scope':
-    case 'insufficient_user_authentication':
-      // A caller who signed in with Basic gets no Bearer advice (docs/conformance.md rule 15: no challenge on its 403).
-      return error.scheme === 'Basic' ? [] : [formatter.bearer(bearerError(error))];
-    case 'invalid_request':
-      // Bearer when the failure concerns it, Bearer is configured, or nothing at all is known (as schemesFor).
-      return error.scheme === 'Bearer' ||
-        offered.includes('Bearer') ||
-        (error.scheme === undefined && offered.length === 0)
-        ? [formatter.bearer(bearerError(error))]
-        : [];
-    case 'invalid_token':
-      return schemesFor(error, offered).map((s) =>
-        s === 'Bearer' ? formatter.bearer(bearerError(error)) : formatter.bare(s),
-      );
-    case 'credentials_required':
-      // RFC 6750 §3.1: no error information, but `scope` is a challenge attribute, not an error.
-      return schemesFor(error, offered).map((s) => formatter.bare(s, scopeParam(error)));
-    case 'invalid_credentials':
-      return schemesFor(error, offered).map((s) => formatter.bare(s));
-  }
+  return interpretChallengePolicy(catalog[error.code].challenge, error, formatter, offered);
+}
+
+/**
+ * The one interpreter of a challenge policy: each answering scheme gets one
+ * line, the failing one (DPoP when the client used it or the failure concerns
+ * the proof, else Bearer) with the error information, the others bare.
+ */
+export function interpretChallengePolicy(
+  policy: ChallengePolicy,
+  error: ChallengeSource,
+  formatter: ChallengeFormatter,
+  offered: readonly AuthScheme[],
+): string[] {
+  // A DPoP failure raised without a guard's configuration still gets a DPoP challenge, never a Bearer one.
+  const dpop = error.dpop ?? (policy.dpop ? DEFAULT_DPOP_CHALLENGE : undefined);
+  const failed = dpop !== undefined && (error.scheme === 'DPoP' || policy.dpop) ? 'DPoP' : 'Bearer';
+  const info = policy.error === undefined ? undefined : errorParams(policy, error);
+  const scope = policy.bareScope ? scopeParam(policy, error) : undefined;
+  return answeringSchemes(policy, error, offered, dpop, failed).map((scheme) => {
+    const params = scheme === failed ? info : undefined;
+    if (scheme === 'DPoP') return formatter.dpop(dpop ?? DEFAULT_DPOP_CHALLENGE, params, scope);
+    if (scheme === 'Bearer' && params !== undefined) return formatter.bearer(params);
+    return formatter.bare(scheme, scope);
+  });
 }
 
 const formatters = new Map<string, ChallengeFormatter>();
@@ -181,7 +144,7 @@ export function defaultChallengeHeaders(error: ChallengeSource): Record<string, 
 
 export const DEFAULT_RETRY_AFTER = 5;
 
-/** The failures that tell the client when to retry with the same credentials (RFC 9110 §10.2.3, RFC 6585 §4). */
+/** The failures that tell the client when to retry with the same credentials (the catalog's `retryAfter`). */
 export function hasRetryAfter(code: AuthErrorCode): boolean {
-  return code === 'auth_unavailable' || code === 'too_many_requests';
+  return catalog[code].retryAfter === true;
 }

@@ -6,15 +6,15 @@
 import { type AuthErrorCode, catalog } from '../errors/catalog.js';
 import type { AuthError } from '../errors/errors.js';
 import { normalize } from '../errors/normalize.js';
-import { VERIFY_BUSY } from '../guards/concurrency.js';
 import { validateFunction, validateSchemes, validateSeconds, validateTypeBase } from '../options/validate.js';
-import { logLine } from '../util/log-line.js';
-import { readProperty } from '../util/safe-read.js';
-import { utf8Length } from '../util/utf8.js';
 import { type AuthScheme, createChallengeFormatter } from './challenge.js';
-import { challengeLines, DEFAULT_RETRY_AFTER, formatterForRealm, hasRetryAfter } from './error-challenges.js';
+import { logUnavailable } from './default-log.js';
+import { challengeLines, DEFAULT_RETRY_AFTER, formatterForRealm } from './error-challenges.js';
 import { createExtensions, type Extensions } from './extensions.js';
 import { instancePath, problemDetails, problemMediaType } from './problem.js';
+import { crossOriginReadable, failureHeaders, NONE, VARY } from './response-headers.js';
+
+export { appendToList } from './response-headers.js';
 
 /** `Request` is the framework's request object (Express `req`, Koa `ctx`), handed to `extensions`. */
 export interface RenderOptions<Request = unknown> {
@@ -95,45 +95,6 @@ export type Renderer<Request = unknown> = (
   native?: Request,
 ) => RenderedResponse | undefined;
 
-/**
- * Causes that are logged where they happen, once per state change, not once per
- * refused request: a key-source outage (`KeySourceError`, key-source-fetch.ts),
- * a full in-process replay store (`ReplayStoreFull`, dpop/replay.ts), a Redis
- * replay store that cannot be reached, and a guard at its bound of concurrent
- * checks (guards/concurrency.ts).
- */
-const LOGGED_AT_SOURCE = new Set([
-  'ERR_JWKS_UNAVAILABLE',
-  'ERR_DPOP_REPLAY_STORE_FULL',
-  // @auth-errors/redis's ReplayStoreUnavailable: that store logs its outages.
-  'ERR_DPOP_REPLAY_STORE_UNAVAILABLE',
-  VERIFY_BUSY,
-]);
-
-function logUnavailable(event: AuthErrorEvent): void {
-  if (event.status < 500) return;
-  const cause = event.cause;
-  const name = readProperty(cause, 'name');
-  const code = readProperty(cause, 'code') ?? readProperty(readProperty(cause, 'cause'), 'code');
-  // A line per refused request would flood the log.
-  if (typeof code === 'string' && LOGGED_AT_SOURCE.has(code)) return;
-  const reason = [
-    typeof name === 'string' ? bounded(name) : undefined,
-    typeof code === 'string' ? `[${bounded(code)}]` : undefined,
-  ]
-    .filter(Boolean)
-    .join(' ');
-  // The name and code are whatever the failing callback or driver put there: logLine escapes them.
-  logLine(
-    `${event.code} (${event.status}) for ${event.method ?? '?'} ${event.path ?? '?'}${reason ? `: ${reason}` : ''}`,
-  );
-}
-
-/** A class name or an error code is short: anything longer is cut, so that one failure cannot write a huge line. */
-function bounded(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
-}
-
 /** Validates options once and builds every static part of the responses. */
 export function createRenderer<Request = unknown>(options: RenderOptions<Request> = {}): Renderer<Request> {
   if (typeof options !== 'object' || options === null) throw new TypeError('auth-errors: options must be an object');
@@ -152,73 +113,32 @@ export function createRenderer<Request = unknown>(options: RenderOptions<Request
     const method = typeof request?.method === 'string' ? request.method.toUpperCase() : undefined;
     const accept = typeof request?.accept === 'string' ? request.accept : undefined;
     const status = catalog[error.code].status;
-    const mediaType = problemMediaType(accept);
     const members = extensions?.(native as Request, error);
     const body = JSON.stringify(problemDetails(error, typeBase, withInstance ? path : undefined, members));
-
-    const headers: Record<string, string | readonly string[]> = {
-      'content-type': mediaType,
-      'content-length': String(utf8Length(body)),
-      'cache-control': 'no-store',
-    };
     const lines = challengeLines(error, formatterForRealm(error.realm, formatter), schemes);
-    if (lines.length > 0) headers['www-authenticate'] = lines;
-    if (hasRetryAfter(error.code)) headers['retry-after'] = String(error.retryAfter ?? retryAfter);
-    const nonce = error.dpop?.nonce;
-    if (nonce !== undefined) headers['dpop-nonce'] = nonce; // RFC 9449 §9: one field line
-
-    try {
-      onError({
-        code: error.code,
-        status,
-        scheme: error.scheme,
-        detail: error.detail,
-        cause: error.cause,
-        error,
-        method,
-        path,
-      });
-    } catch {
-      // A failing logger must not turn a correct 401 into a 500.
-    }
+    const headers = failureHeaders(error, problemMediaType(accept), body, lines, retryAfter);
+    const { code, scheme, detail, cause } = error;
+    report(onError, { code, status, scheme, detail, cause, error, method, path });
     return {
       status,
       headers,
       vary: VARY,
-      expose:
-        typeof request?.origin !== 'string'
-          ? NONE
-          : nonce !== undefined
-            ? EXPOSE_NONCE
-            : exposed(lines.length > 0, 'retry-after' in headers),
+      expose: typeof request?.origin === 'string' ? crossOriginReadable(headers) : NONE,
       remove: staleHeaders(lines.length > 0, 'retry-after' in headers),
       body: method === 'HEAD' ? '' : body,
     };
   };
 }
 
-/**
- * A comma-separated list header (`Access-Control-Expose-Headers`) with `names`
- * added once each, whatever a CORS layer already put there.
- */
-export function appendToList(existing: unknown, names: readonly string[]): string {
-  const current = (Array.isArray(existing) ? existing.join(',') : typeof existing === 'string' ? existing : '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-  const known = new Set(current.map((item) => item.toLowerCase()));
-  return [...current, ...names.filter((name) => !known.has(name.toLowerCase()))].join(', ');
+/** Hands `event` to `onError`: a failing logger must not turn a correct 401 into a 500. */
+function report(onError: (event: AuthErrorEvent) => void, event: AuthErrorEvent): void {
+  try {
+    onError(event);
+  } catch {
+    // Nothing to do: the response is right, and the logger is the application's.
+  }
 }
 
-const VARY: readonly string[] = ['Accept'];
-const NONE: readonly string[] = [];
-const EXPOSE_CHALLENGE: readonly string[] = ['WWW-Authenticate'];
-const EXPOSE_RETRY: readonly string[] = ['Retry-After'];
-const EXPOSE_NONCE: readonly string[] = ['WWW-Authenticate', 'DPoP-Nonce'];
-
-function exposed(challenged: boolean, retry: boolean): readonly string[] {
-  return challenged ? EXPOSE_CHALLENGE : retry ? EXPOSE_RETRY : NONE;
-}
 /** What finalhandler removes before an error page, and what else describes the representation a route began. */
 const CONTENT_HEADERS = [
   'content-encoding',
