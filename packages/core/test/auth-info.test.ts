@@ -3,16 +3,12 @@
  * the guard resolves to, invisibly (no key, no JSON, no copy), and per guard:
  * nothing is kept between requests or shared between guards.
  */
-import {
-  AuthError,
-  type AuthInfo,
-  type AuthRequest,
-  createBearerGuard,
-  createScopeCheck,
-  createStepUpCheck,
-  fromFetchRequest,
-} from '@auth-errors/core/adapter';
+
 import { describe, expect, it } from 'vitest';
+import { fromFetchRequest } from '../src/adapter.js';
+import { createScopeCheck, createStepUpCheck } from '../src/guards/checks.js';
+import { createBearerGuard } from '../src/guards/credentials-guards.js';
+import { AuthError, type AuthInfo, type AuthRequest } from '../src/index.js';
 
 const request = (authorization: string): AuthRequest =>
   fromFetchRequest(new Request('https://api.example/r', { headers: { authorization } }));
