@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { challenge } from './support/challenge-lines.js';
 import { childEnv, repoRoot, startListening } from './support/examples.js';
 
 const run = promisify(execFile);
@@ -160,10 +161,14 @@ describe('each example, as a user copies it', () => {
         expect(anonymous.status).toBe(401);
         expect(anonymous.headers.get('www-authenticate')).toBe(
           mcp
-            ? `Bearer realm="orders", scope="orders:read", resource_metadata="${server.url}/.well-known/oauth-protected-resource/mcp"`
+            ? challenge.bearer({
+                realm: 'orders',
+                scope: 'orders:read',
+                resource_metadata: `${server.url}/.well-known/oauth-protected-resource/mcp`,
+              })
             : jwt
-              ? 'Bearer realm="orders"'
-              : 'Basic realm="example", charset="UTF-8"',
+              ? challenge.bearer({ realm: 'orders' })
+              : challenge.basic('example'),
         );
         const credentials = jwt
           ? `Bearer ${((await (await fetch(`${server.url}/demo/token?scope=orders:read`)).json()) as { access_token: string }).access_token}`

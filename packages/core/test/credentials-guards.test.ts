@@ -28,6 +28,7 @@ import {
 } from '@auth-errors/core/adapter';
 import { exportSPKI, type GenerateKeyPairResult, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { challenge } from '../../../test/support/challenge-lines.js';
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 const basic = (user: string, password: string) => `Basic ${b64(`${user}:${password}`)}`;
@@ -233,7 +234,14 @@ describe('a failure a verify callback gives on a DPoP request keeps every field 
     ]);
     const rendered = createRenderer({ onError: () => {} })(error, { method: 'GET', url: '/r' });
     expect(rendered?.headers['www-authenticate']).toEqual([
-      'DPoP realm="orders", error="insufficient_user_authentication", error_description="Step up", acr_values="gold", max_age="60", algs="ES256 EdDSA Ed25519 PS256 RS256"',
+      challenge.dpop({
+        realm: 'orders',
+        error: 'insufficient_user_authentication',
+        error_description: 'Step up',
+        acr_values: 'gold',
+        max_age: 60,
+        algs: 'ES256 EdDSA Ed25519 PS256 RS256',
+      }),
     ]);
     expect(JSON.parse(rendered?.body ?? '')).toMatchObject({ acrValues: ['gold'], maxAge: 60 });
   });

@@ -6,6 +6,7 @@
  */
 import { createRenderer, createResourceMetadata, credentialsRequired } from '@auth-errors/core/adapter';
 import { describe, expect, it } from 'vitest';
+import { challenge } from '../../../test/support/challenge-lines.js';
 
 describe('createResourceMetadata with publicUrl (rule 57)', () => {
   it('joins the resource path to the public URL: identifier, metadata URL, served path, document', () => {
@@ -39,7 +40,7 @@ describe('createResourceMetadata with publicUrl (rule 57)', () => {
       { method: 'POST', url: '/mcp' },
     );
     expect(response?.headers['www-authenticate']).toEqual([
-      'Bearer realm="api", resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"',
+      challenge.bearer({ resource_metadata: 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp' }),
     ]);
   });
 
