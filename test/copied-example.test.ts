@@ -83,7 +83,7 @@ describe('each example, as a user copies it', () => {
         '--json',
         '--pack-destination',
         workdir,
-        ...['core', 'express', 'koa', 'fetch', 'fastify', 'redis'].map((p) => `./packages/${p}`),
+        ...['core', 'express', 'koa', 'fetch', 'fastify', 'redis', 'testing'].map((p) => `./packages/${p}`),
       ],
       repoRoot,
     );
@@ -138,7 +138,8 @@ describe('each example, as a user copies it', () => {
       // The packages of this repository it depends on, as the registry would serve them.
       const { dependencies } = readJson(join(dir, 'package.json'));
       const redis = '@auth-errors/redis' in dependencies ? [tarballs.redis as string] : [];
-      const packages = [tarballs.core as string, tarballs[ADAPTER[name] as string] as string, ...redis];
+      // @auth-errors/testing, the matchers its tests use, stays a devDependency (npm keeps where a package is listed).
+      const packages = [tarballs.core, tarballs[ADAPTER[name] as string], ...redis, tarballs.testing] as string[];
       await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', ...packages], dir);
 
       const tested = await npm(['test'], dir);
