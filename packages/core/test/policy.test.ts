@@ -5,11 +5,12 @@
  * check reserves nothing. Each row is a request or a store answer and the
  * exact outcome a client sees: error code, status and detail.
  */
+// The replay store through the public entry only: how replay.ts is split is not this file's concern.
+import type { ReplayStore } from '@auth-errors/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ClientKey, clientKey, outcomeOf, proof } from '../../../test/support/dpop.js';
 import { createNonceIssuer } from '../src/dpop/nonce.js';
 import { createDpopPolicy, type DpopPolicy } from '../src/dpop/policy.js';
-import type { ReplayStore } from '../src/dpop/replay.js';
 import type { AuthRequest } from '../src/request/request.js';
 
 const TOKEN = 'an-access-token';
