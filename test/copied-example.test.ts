@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { challenge } from './support/challenge-lines.js';
 import { childEnv, repoRoot, startListening } from './support/examples.js';
 
 const run = promisify(execFile);
@@ -82,7 +83,7 @@ describe('each example, as a user copies it', () => {
         '--json',
         '--pack-destination',
         workdir,
-        ...['core', 'express', 'koa', 'fetch', 'fastify', 'redis'].map((p) => `./packages/${p}`),
+        ...['core', 'express', 'koa', 'fetch', 'fastify', 'redis', 'testing'].map((p) => `./packages/${p}`),
       ],
       repoRoot,
     );
@@ -137,7 +138,8 @@ describe('each example, as a user copies it', () => {
       // The packages of this repository it depends on, as the registry would serve them.
       const { dependencies } = readJson(join(dir, 'package.json'));
       const redis = '@auth-errors/redis' in dependencies ? [tarballs.redis as string] : [];
-      const packages = [tarballs.core as string, tarballs[ADAPTER[name] as string] as string, ...redis];
+      // @auth-errors/testing, the matchers its tests use, stays a devDependency (npm keeps where a package is listed).
+      const packages = [tarballs.core, tarballs[ADAPTER[name] as string], ...redis, tarballs.testing] as string[];
       await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', ...packages], dir);
 
       const tested = await npm(['test'], dir);
@@ -160,10 +162,14 @@ describe('each example, as a user copies it', () => {
         expect(anonymous.status).toBe(401);
         expect(anonymous.headers.get('www-authenticate')).toBe(
           mcp
-            ? `Bearer realm="orders", scope="orders:read", resource_metadata="${server.url}/.well-known/oauth-protected-resource/mcp"`
+            ? challenge.bearer({
+                realm: 'orders',
+                scope: 'orders:read',
+                resource_metadata: `${server.url}/.well-known/oauth-protected-resource/mcp`,
+              })
             : jwt
-              ? 'Bearer realm="orders"'
-              : 'Basic realm="example", charset="UTF-8"',
+              ? challenge.bearer({ realm: 'orders' })
+              : challenge.basic('example'),
         );
         const credentials = jwt
           ? `Bearer ${((await (await fetch(`${server.url}/demo/token?scope=orders:read`)).json()) as { access_token: string }).access_token}`

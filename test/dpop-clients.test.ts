@@ -17,6 +17,8 @@ import fc from 'fast-check';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { challenge } from './support/challenge-lines.js';
+import { bearerError } from './support/contract-cases.js';
 import { AUDIENCE, ath, clientKey, createIssuer, ISSUER, type Issuer, proof } from './support/dpop.js';
 import { close, header, headerLines, listen, type RawResponse, rawRequest } from './support/http.js';
 
@@ -140,9 +142,9 @@ describe('oauth4webapi with an Ed25519 key, labelled alg "Ed25519" (RFC 9864), o
     );
     expect(seen).toEqual(['Ed25519']);
     expect(response.status).toBe(200);
-    const challenge = await rawRequest(port, { path: '/defaults' });
-    expect(headerLines(challenge, 'www-authenticate')).toEqual([
-      'DPoP realm="api", algs="ES256 EdDSA Ed25519 PS256 RS256"',
+    const defaults = await rawRequest(port, { path: '/defaults' });
+    expect(headerLines(defaults, 'www-authenticate')).toEqual([
+      challenge.dpop({ algs: 'ES256 EdDSA Ed25519 PS256 RS256' }),
     ]);
   });
 });
@@ -184,7 +186,7 @@ describe("panva's dpop: proofs for the negative cases", () => {
     expect(response.status).toBe(401);
     expect(JSON.parse(response.body)).toMatchObject({ code: 'invalid_dpop_proof', detail });
     expect(headerLines(response, 'www-authenticate')).toEqual([
-      `DPoP realm="api", error="invalid_dpop_proof", error_description="${detail}", algs="ES256 Ed25519"`,
+      challenge.dpop({ error: 'invalid_dpop_proof', error_description: detail, algs: 'ES256 Ed25519' }),
     ]);
   });
 
@@ -217,8 +219,8 @@ describe('bearerAuth: opaque tokens bound by what verify returns (cnf.jkt)', () 
     const asBearer = await rawRequest(port, { path: '/opaque', headers: [['Authorization', `Bearer ${bound}`]] });
     expect(asBearer.status).toBe(401);
     expect(headerLines(asBearer, 'www-authenticate')).toEqual([
-      'Bearer realm="api", error="invalid_token", error_description="The access token is bound to a key and cannot be used as a bearer token"',
-      'DPoP realm="api", algs="ES256"',
+      bearerError('invalid_token', 'The access token is bound to a key and cannot be used as a bearer token'),
+      challenge.dpop({ algs: 'ES256' }),
     ]);
     const plainBearer = await rawRequest(port, { path: '/opaque', headers: [['Authorization', `Bearer ${plain}`]] });
     expect(plainBearer.status).toBe(200);

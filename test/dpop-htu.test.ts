@@ -22,6 +22,7 @@ import { Hono } from 'hono';
 import Koa from 'koa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { express4, Koa2 } from './support/apps.js';
+import { challenge } from './support/challenge-lines.js';
 import { AUDIENCE, type ClientKey, clientKey, createIssuer, ISSUER, type Issuer, proof } from './support/dpop.js';
 import { headerLines, type RawResponse, rawRequest, serve } from './support/http.js';
 
@@ -144,7 +145,7 @@ describe('rule 72: a proof is matched with the path the framework routes, on eve
         },
       });
       expect(headerLines(response, 'www-authenticate'), path).toEqual([
-        `DPoP realm="api", error="invalid_dpop_proof", error_description="${REFUSED}", algs="ES256"`,
+        challenge.dpop({ error: 'invalid_dpop_proof', error_description: REFUSED, algs: 'ES256' }),
       ]);
     }
     // A proof made for the dot-segment URI itself is no better: the path it names is not the one routed.

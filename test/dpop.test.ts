@@ -12,6 +12,8 @@ import { authErrors, authOf, bearerAuth, createMemoryReplayStore, jwtAuth, requi
 import express from 'express';
 import { calculateJwkThumbprint, type JWK, SignJWT } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type ChallengeParameters, challenge } from './support/challenge-lines.js';
+import { BEARER, bearerError } from './support/contract-cases.js';
 import {
   AUDIENCE,
   ath,
@@ -150,9 +152,11 @@ function expectNoEcho(response: RawResponse, ...secrets: string[]) {
   }
 }
 
-const DPOP_ONLY = 'DPoP realm="api", algs="ES256 PS256"';
-const proofError = (description: string) =>
-  `DPoP realm="api", error="invalid_dpop_proof", error_description="${description}", algs="ES256 PS256"`;
+// The DPoP challenges of the two kinds of route: DPoP alone (ES256, PS256), and Bearer or DPoP (ES256).
+const onlyDpop = (parameters: ChallengeParameters = {}) => challenge.dpop({ algs: 'ES256 PS256', ...parameters });
+const bothDpop = (parameters: ChallengeParameters = {}) => challenge.dpop({ algs: 'ES256', ...parameters });
+const DPOP_ONLY = onlyDpop();
+const proofError = (description: string) => onlyDpop({ error: 'invalid_dpop_proof', error_description: description });
 
 describe('rule 53: the DPoP challenge', () => {
   it('a DPoP-only route offers DPoP alone, with exactly the configured algs, quoted', async () => {
@@ -167,7 +171,7 @@ describe('rule 53: the DPoP challenge', () => {
     const port = await app();
     const response = await rawRequest(port, { path: '/both' });
     expect(response.status).toBe(401);
-    expect(headerLines(response, 'www-authenticate')).toEqual(['Bearer realm="api"', 'DPoP realm="api", algs="ES256"']);
+    expect(headerLines(response, 'www-authenticate')).toEqual([BEARER, bothDpop()]);
   });
 
   it('a Bearer token on a DPoP-only route is refused with the DPoP challenge only', async () => {
@@ -190,8 +194,8 @@ describe('rule 56: resource_metadata on DPoP challenges too', () => {
     const port = await serve(server);
     const response = await rawRequest(port, { path: '/both' });
     expect(headerLines(response, 'www-authenticate')).toEqual([
-      `Bearer realm="api", resource_metadata="${resourceMetadata}"`,
-      `DPoP realm="api", algs="ES256", resource_metadata="${resourceMetadata}"`,
+      challenge.bearer({ resource_metadata: resourceMetadata }),
+      bothDpop({ resource_metadata: resourceMetadata }),
     ]);
   });
 });
@@ -203,8 +207,8 @@ describe('rule 52: a DPoP-bound token is refused as a bearer token', () => {
     const response = await rawRequest(port, { path: '/both', headers: [['Authorization', `Bearer ${token}`]] });
     expect(response.status).toBe(401);
     expect(headerLines(response, 'www-authenticate')).toEqual([
-      'Bearer realm="api", error="invalid_token", error_description="The access token is bound to a key and cannot be used as a bearer token"',
-      'DPoP realm="api", algs="ES256"',
+      bearerError('invalid_token', 'The access token is bound to a key and cannot be used as a bearer token'),
+      bothDpop(),
     ]);
     expect(problem(response)).toMatchObject({ code: 'invalid_token' });
     expectNoEcho(response, token);
@@ -227,7 +231,7 @@ describe('rule 52: a DPoP-bound token is refused as a bearer token', () => {
     const response = await send({ port, path: '/dpop', token, proofs });
     expect(response.status).toBe(401);
     expect(headerLines(response, 'www-authenticate')).toEqual([
-      'DPoP realm="api", error="invalid_token", error_description="The access token is not bound to a DPoP key", algs="ES256 PS256"',
+      onlyDpop({ error: 'invalid_token', error_description: 'The access token is not bound to a DPoP key' }),
     ]);
   });
 });
@@ -290,8 +294,8 @@ describe('rule 71: a confirmation (cnf) this server does not verify makes a toke
       const response = await rawRequest(port, { path, headers: [['Authorization', `Bearer ${token}`]] });
       expect(response.status, path).toBe(401);
       expect(headerLines(response, 'www-authenticate'), path).toEqual([
-        `Bearer realm="api", error="invalid_token", error_description="${detail}"`,
-        ...(dpopLine ? ['DPoP realm="api", algs="ES256"'] : []),
+        bearerError('invalid_token', detail),
+        ...(dpopLine ? [bothDpop()] : []),
       ]);
       expect(problem(response), path).toMatchObject({ code: 'invalid_token', detail });
       expectNoEcho(response, token);
@@ -317,8 +321,8 @@ describe('rule 71: a confirmation (cnf) this server does not verify makes a toke
       const response = await send({ port, path, token, proofs });
       expect(response.status, path).toBe(401);
       expect(headerLines(response, 'www-authenticate'), path).toEqual([
-        'Bearer realm="api"',
-        `DPoP realm="api", error="invalid_token", error_description="${detail}", algs="ES256"`,
+        BEARER,
+        bothDpop({ error: 'invalid_token', error_description: detail }),
       ]);
       expectNoEcho(response, token, ...proofs);
     }
@@ -335,7 +339,7 @@ describe('the access token of a DPoP request', () => {
     const response = await send({ port, path: '/dpop', token, proofs });
     expect(response.status).toBe(401);
     expect(headerLines(response, 'www-authenticate')).toEqual([
-      'DPoP realm="api", error="invalid_token", error_description="The access token expired", algs="ES256 PS256"',
+      onlyDpop({ error: 'invalid_token', error_description: 'The access token expired' }),
     ]);
     expect(problem(response)).toMatchObject({ code: 'invalid_token', detail: 'The access token expired' });
     expectNoEcho(response, token, ...proofs);
@@ -348,8 +352,8 @@ describe('the access token of a DPoP request', () => {
     const response = await send({ port, path: '/both', token, proofs });
     expect(response.status).toBe(401);
     expect(headerLines(response, 'www-authenticate')).toEqual([
-      'Bearer realm="api"',
-      'DPoP realm="api", error="invalid_token", error_description="The access token expired", algs="ES256"',
+      BEARER,
+      bothDpop({ error: 'invalid_token', error_description: 'The access token expired' }),
     ]);
   });
 
@@ -358,7 +362,7 @@ describe('the access token of a DPoP request', () => {
     const response = await send({ port, path: '/dpop', token: 'not~a~token!', proofs: [] });
     expect(response.status).toBe(401);
     expect(headerLines(response, 'www-authenticate')).toEqual([
-      'DPoP realm="api", error="invalid_token", error_description="The access token is malformed", algs="ES256 PS256"',
+      onlyDpop({ error: 'invalid_token', error_description: 'The access token is malformed' }),
     ]);
   });
 
@@ -369,8 +373,8 @@ describe('the access token of a DPoP request', () => {
     const response = await send({ port, path: `/dpop-query?access_token=${token}`, token, proofs });
     expect(response.status).toBe(400);
     expect(headerLines(response, 'www-authenticate')).toEqual([
-      'Bearer realm="api"',
-      'DPoP realm="api", error="invalid_request", error_description="Multiple methods used to include access token", algs="ES256"',
+      BEARER,
+      bothDpop({ error: 'invalid_request', error_description: 'Multiple methods used to include access token' }),
     ]);
     expectNoEcho(response, token, ...proofs);
     // The same token in the query alone, without DPoP, is a bearer token bound to a key: refused.
@@ -848,14 +852,14 @@ describe('rule 54: DPoP proofs are checked completely', () => {
     const response = await send({ port, path: '/write', token, proofs });
     expect(response.status).toBe(403);
     expect(headerLines(response, 'www-authenticate')).toEqual([
-      'DPoP realm="api", error="insufficient_scope", scope="write", algs="ES256"',
+      bothDpop({ error: 'insufficient_scope', scope: 'write' }),
     ]);
     const bearer = await rawRequest(port, {
       path: '/write',
       headers: [['Authorization', `Bearer ${await issuer.token()}`]],
     });
     expect(headerLines(bearer, 'www-authenticate')).toEqual([
-      'Bearer realm="api", error="insufficient_scope", scope="write"',
+      challenge.bearer({ error: 'insufficient_scope', scope: 'write' }),
     ]);
   });
 });
@@ -969,8 +973,10 @@ describe('rule 73: a proof key is checked cheaply before it costs an import or a
 });
 
 describe('rule 55: resource-server nonces', () => {
-  const nonceChallenge =
-    'DPoP realm="api", error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof", algs="ES256"';
+  const nonceChallenge = bothDpop({
+    error: 'use_dpop_nonce',
+    error_description: 'Resource server requires nonce in DPoP proof',
+  });
 
   it('no nonce: 401 use_dpop_nonce with one DPoP-Nonce header, not cacheable, exposed to CORS; the nonce then works', async () => {
     const port = await app();

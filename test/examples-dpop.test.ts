@@ -11,6 +11,7 @@ import { createServer, type RequestListener, request, type Server } from 'node:h
 import * as dpop from 'dpop';
 import * as oauth from 'oauth4webapi';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type ChallengeParameters, challenge } from './support/challenge-lines.js';
 import { EXAMPLES, type ExampleModules, type ExampleName, listenerOf, load } from './support/example-apps.js';
 import { close, headerLines, listen, rawRequest } from './support/http.js';
 
@@ -63,15 +64,17 @@ async function ordersWithProof(port: number, host: string, htu: string, keyPair:
 
 const accessToken = (minted: HostReply) => (JSON.parse(minted.body) as { access_token: string }).access_token;
 
+/** The examples' DPoP challenge: realm "orders", the default algorithms. */
+const examplesDpop = (parameters: ChallengeParameters = {}) =>
+  challenge.dpop({ realm: 'orders', algs: 'ES256 EdDSA Ed25519 PS256 RS256', ...parameters });
+
 describe.each(EXAMPLES)('%s with DPoP', (name) => {
   it('DPOP=required, DPOP_NONCE=on: a token bound at /demo/token, then oauth4webapi through the nonce', async () => {
     const base = await start(name, { DPOP: 'required', DPOP_NONCE: 'on' });
     const port = Number(new URL(base).port);
     const none = await rawRequest(port, { path: '/orders' });
     expect(none.status).toBe(401);
-    expect(headerLines(none, 'www-authenticate')).toEqual([
-      'DPoP realm="orders", algs="ES256 EdDSA Ed25519 PS256 RS256"',
-    ]);
+    expect(headerLines(none, 'www-authenticate')).toEqual([examplesDpop()]);
 
     const keyPair = await dpop.generateKeyPair('ES256');
     const tokenUrl = `${base}/demo/token`;
@@ -97,9 +100,7 @@ describe.each(EXAMPLES)('%s with DPoP', (name) => {
       headers: [['Authorization', `Bearer ${token.access_token}`]],
     });
     expect(asBearer.status).toBe(401);
-    expect(headerLines(asBearer, 'www-authenticate')).toEqual([
-      'DPoP realm="orders", algs="ES256 EdDSA Ed25519 PS256 RS256"',
-    ]);
+    expect(headerLines(asBearer, 'www-authenticate')).toEqual([examplesDpop()]);
 
     const badProof = await fetch(tokenUrl, {
       headers: { DPoP: await dpop.generateProof(keyPair, `${base}/elsewhere`, 'GET') },
@@ -112,7 +113,7 @@ describe.each(EXAMPLES)('%s with DPoP', (name) => {
     const base = await start(name, { DPOP: 'allowed' });
     const port = Number(new URL(base).port);
     const none = await rawRequest(port, { path: '/orders' });
-    const lines = ['Bearer realm="orders"', 'DPoP realm="orders", algs="ES256 EdDSA Ed25519 PS256 RS256"'];
+    const lines = [challenge.bearer({ realm: 'orders' }), examplesDpop()];
     // A Fetch Response joins WWW-Authenticate lines with ", " (the Fetch adapter's known limit).
     expect(headerLines(none, 'www-authenticate')).toEqual(name === 'hono-jwt' ? [lines.join(', ')] : lines);
     const token = (await (await fetch(`${base}/demo/token?scope=orders:read`)).json()) as { access_token: string };
@@ -248,7 +249,7 @@ describe('express-mcp with DPoP', () => {
 
     const none = await rawRequest(Number(new URL(base).port), { method: 'POST', path: '/mcp' });
     expect(headerLines(none, 'www-authenticate')).toEqual([
-      `DPoP realm="orders", scope="orders:read", algs="ES256 EdDSA Ed25519 PS256 RS256", resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"`,
+      examplesDpop({ scope: 'orders:read', resource_metadata: `${base}/.well-known/oauth-protected-resource/mcp` }),
     ]);
   });
 });

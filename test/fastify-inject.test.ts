@@ -6,6 +6,7 @@
 import { authErrors, bearerAuth } from '@auth-errors/fastify';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { BEARER, bearerError } from './support/contract-cases.js';
 
 async function app() {
   const fastify = Fastify();
@@ -27,7 +28,7 @@ describe("Fastify's inject()", () => {
     expect(res.statusCode).toBe(401);
     // One challenge per field line: inject() reports the lines as an array.
     expect([res.headers['www-authenticate']].flat()).toEqual([
-      'Bearer realm="api", error="invalid_token", error_description="The access token is not valid"',
+      bearerError('invalid_token', 'The access token is not valid'),
     ]);
     expect(res.json()).toMatchObject({ code: 'invalid_token' });
   });
@@ -44,6 +45,6 @@ describe("Fastify's inject()", () => {
   it('no credentials: 401 with the bare challenge', async () => {
     const res = await (await app()).inject({ url: '/svc' });
     expect(res.statusCode).toBe(401);
-    expect([res.headers['www-authenticate']].flat()).toEqual(['Bearer realm="api"']);
+    expect([res.headers['www-authenticate']].flat()).toEqual([BEARER]);
   });
 });

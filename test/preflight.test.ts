@@ -21,6 +21,7 @@ import { SignJWT } from 'jose';
 import Koa, { type Middleware } from 'koa';
 import { describe, expect, it } from 'vitest';
 import { express4, Koa2 } from './support/apps.js';
+import { BEARER } from './support/contract-cases.js';
 import { basic, header, headerLines, type RawResponse, rawRequest, serve } from './support/http.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
@@ -260,7 +261,7 @@ describe.each(apps)('%s: a CORS preflight never reaches a protected handler (rul
       headers: [['Origin', 'https://app.example']],
     });
     expect(res.status).toBe(401);
-    expect(headerLines(res, 'www-authenticate')).toEqual(['Bearer realm="api"']);
+    expect(headerLines(res, 'www-authenticate')).toEqual([BEARER]);
     expect(effects.count).toBe(0);
   });
 

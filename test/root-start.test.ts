@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
+import { challenge } from './support/challenge-lines.js';
 import { repoRoot, startListening } from './support/examples.js';
 
 /** Whether a TCP connection to the server's port is refused. */
@@ -39,7 +40,7 @@ it('npm start serves the demo (401, then 200 with a demo token); SIGTERM to npm 
     expect(started.output()).toContain(`Listening on ${url} (demo mode: tokens from /demo/token)`);
     const anonymous = await fetch(`${url}/orders`);
     expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="orders"');
+    expect(anonymous.headers.get('www-authenticate')).toBe(challenge.bearer({ realm: 'orders' }));
     const { access_token } = (await (await fetch(`${url}/demo/token?scope=orders:read`)).json()) as {
       access_token: string;
     };

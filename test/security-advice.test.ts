@@ -17,13 +17,14 @@ import { SignJWT } from 'jose';
 import Koa from 'koa';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { BEARER, bearerError } from './support/contract-cases.js';
 import { challenges } from './support/examples.js';
 
 const TYPES = 'https://auth-errors.dev/problems/';
 const SECRET = new TextEncoder().encode('a test secret of at least 32 bytes!!');
 const JWT = { secret: SECRET, issuer: 'https://issuer.test', audience: 'https://api.test' };
 const REVOKED_DETAIL = 'The access token was revoked';
-const REVOKED_CHALLENGE = `Bearer realm="api", error="invalid_token", error_description="${REVOKED_DETAIL}"`;
+const REVOKED_CHALLENGE = bearerError('invalid_token', REVOKED_DETAIL);
 const REVOKED_BODY = {
   type: `${TYPES}invalid-token`,
   title: 'Invalid access token',
@@ -146,7 +147,7 @@ describe.each([
     expect(denied.status).toBe(401);
     expect(denied.headers['access-control-allow-origin']).toBe('*');
     expect(denied.headers['access-control-expose-headers']).toBe('WWW-Authenticate');
-    expect(challenges(denied)).toEqual(['Bearer realm="api"']);
+    expect(challenges(denied)).toEqual([BEARER]);
     const down = await request(app).get('/down').set('Origin', origin).set('Authorization', 'Bearer good-token');
     expect(down.status).toBe(503);
     expect(down.headers['access-control-expose-headers']).toBe('Retry-After');

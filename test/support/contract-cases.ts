@@ -28,8 +28,11 @@ import Boom from '@hapi/boom';
 import createError from 'http-errors';
 import { type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import { expect } from 'vitest';
+import { challenge } from './challenge-lines.js';
 import { basic, closedPort, header, headerLines, type RawRequest, type RawResponse } from './http.js';
 import { createSigner, hmacToken, nowSeconds, type Signer, unsecuredToken } from './tokens.js';
+
+export { challenge } from './challenge-lines.js';
 
 export const ISSUER = 'https://as.example';
 export const AUDIENCE = 'https://rs.example';
@@ -233,12 +236,12 @@ const CATALOG = {
 export type Code = keyof typeof CATALOG;
 export const CODES = Object.keys(CATALOG) as Code[];
 
-export const BASIC = 'Basic realm="api", charset="UTF-8"';
-export const BEARER = 'Bearer realm="api"';
+export const BASIC = challenge.basic();
+export const BEARER = challenge.bearer();
 export const bearerError = (error: string, description: string) =>
-  `Bearer realm="api", error="${error}", error_description="${description}"`;
+  challenge.bearer({ error, error_description: description });
 const scopeChallenge = (scopes: readonly string[]) =>
-  `Bearer realm="api", error="insufficient_scope", scope="${scopes.join(' ')}"`;
+  challenge.bearer({ error: 'insufficient_scope', scope: scopes.join(' ') });
 
 const MALFORMED_BASIC = 'The Basic credentials are malformed';
 const MALFORMED_TOKEN = 'The access token is malformed';

@@ -90,3 +90,20 @@ export function createIssuer(): Issuer {
       }),
   };
 }
+
+/** How a DPoP check ended: the AuthError it threw, as a client sees it, or that it passed. */
+export type Outcome =
+  | 'passed'
+  | { readonly code: string; readonly status: number; readonly detail: string; readonly scheme?: string | undefined };
+
+/** The outcome of `check`; any throw that is not an AuthError is rethrown, so a crash never reads as a refusal. */
+export async function outcomeOf(check: Promise<unknown>): Promise<Outcome> {
+  try {
+    await check;
+    return 'passed';
+  } catch (error) {
+    if ((error as { name?: unknown }).name !== 'AuthError') throw error;
+    const { code, status, detail, scheme } = error as { code: string; status: number; detail: string; scheme?: string };
+    return { code, status, detail, scheme };
+  }
+}

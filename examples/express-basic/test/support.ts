@@ -5,7 +5,10 @@
  * identical.
  *
  * Responses are read the way a client sees them: every `WWW-Authenticate`
- * field line on its own (fetch and supertest join repeated lines into one).
+ * field line on its own (fetch joins repeated lines into one). A reply is what
+ * the @auth-errors/testing matchers read (`expect(res).toBeUnauthorized()`,
+ * `toHaveChallenge`, `toBeProblem`), and keeps the challenge lines' exact
+ * text, which the matchers compare parameter by parameter.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type RequestListener, request } from 'node:http';
@@ -36,7 +39,9 @@ const CLEAN_ENV = {
 export interface Reply {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
-  /** Every WWW-Authenticate field line, in order. */
+  /** Every field line as received, `[name, value, name, value…]`: where the matchers read each line apart. */
+  readonly rawHeaders: string[];
+  /** Every WWW-Authenticate field line, in order, exactly as sent. */
   readonly challenges: string[];
   readonly text: string;
   /** The parsed body when it is JSON (problem+json included), else the text. */
@@ -90,6 +95,7 @@ export function send(url: string, options: SendOptions = {}): Promise<Reply> {
         resolve({
           status: res.statusCode as number,
           headers: res.headers,
+          rawHeaders: res.rawHeaders,
           challenges,
           text,
           body: json ? JSON.parse(text) : text,

@@ -2,6 +2,7 @@
  * What a client of this example sees, route by route: in demo mode, and
  * against a JWKS served by the test, including one that is down.
  */
+import '@auth-errors/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { AUDIENCE, closedPortUrl, ISSUER, startJwks } from './jwks.js';
@@ -31,7 +32,7 @@ describe('demo mode', () => {
   it('GET /public is 200, and GET /orders without a token is 401 with a bare Bearer challenge', async () => {
     expect((await send(`${app.url}/public`)).status).toBe(200);
     const res = await send(`${app.url}/orders`);
-    expect(res.status).toBe(401);
+    expect(res).toBeUnauthorized();
     expect(res.challenges).toEqual(['Bearer realm="orders"']);
     expect(res.headers['content-type']).toBe('application/problem+json');
     expect(res.body).toEqual(CREDENTIALS_REQUIRED);
@@ -54,7 +55,7 @@ describe('demo mode', () => {
     expect(read.status).toBe(200);
     expect(read.body).toEqual([]);
     const write = await send(`${app.url}/orders`, { method: 'POST', headers: bearer(reader), body: { item: 'tea' } });
-    expect(write.status).toBe(403);
+    expect(write).toBeForbidden();
     expect(write.challenges).toEqual(['Bearer realm="orders", error="insufficient_scope", scope="orders:write"']);
     expect(write.body).toEqual({
       type: `${TYPES}insufficient-scope`,
@@ -76,11 +77,11 @@ describe('demo mode', () => {
   it('a forged token is 401 invalid_token, and the token is not echoed', async () => {
     const forged = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.';
     const res = await send(`${app.url}/orders`, { headers: bearer(forged) });
-    expect(res.status).toBe(401);
+    expect(res).toBeUnauthorized();
     expect(res.challenges).toEqual([
       expect.stringMatching(/^Bearer realm="orders", error="invalid_token", error_description="[^"]+"$/),
     ]);
-    expect(res.body).toMatchObject({ type: `${TYPES}invalid-token`, status: 401, code: 'invalid_token' });
+    expect(res).toBeProblem({ type: `${TYPES}invalid-token`, status: 401, code: 'invalid_token' });
     expect(res.text + res.challenges.join()).not.toContain(forged.slice(0, 20));
   });
 });
@@ -113,7 +114,7 @@ describe('with a JWKS', () => {
   it('an expired token is 401 invalid_token "The access token expired"', async () => {
     const expired = await jwks.sign({ scope: 'orders:read' }, { exp: Math.floor(Date.now() / 1000) - 600 });
     const res = await send(`${app.url}/orders`, { headers: { authorization: `Bearer ${expired}` } });
-    expect(res.status).toBe(401);
+    expect(res).toBeUnauthorized();
     expect(res.challenges).toEqual([
       'Bearer realm="orders", error="invalid_token", error_description="The access token expired"',
     ]);
@@ -122,8 +123,8 @@ describe('with a JWKS', () => {
   it('a token for another audience is 401 invalid_token', async () => {
     const other = await jwks.sign({ scope: 'orders:read', aud: 'https://elsewhere.invalid' });
     const res = await send(`${app.url}/orders`, { headers: { authorization: `Bearer ${other}` } });
-    expect(res.status).toBe(401);
-    expect(res.body).toMatchObject({ code: 'invalid_token' });
+    expect(res).toBeUnauthorized();
+    expect(res).toBeProblem({ code: 'invalid_token' });
   });
 
   it('a JWKS that is down is 503 with Retry-After, never 401, and does not name the JWKS', async () => {
@@ -136,7 +137,7 @@ describe('with a JWKS', () => {
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('5');
       expect(res.challenges).toEqual([]);
-      expect(res.body).toMatchObject({ type: `${TYPES}auth-unavailable`, status: 503, code: 'auth_unavailable' });
+      expect(res).toBeProblem({ type: `${TYPES}auth-unavailable`, status: 503, code: 'auth_unavailable' });
       expect(res.text).not.toContain('127.0.0.1');
     } finally {
       await down.close();

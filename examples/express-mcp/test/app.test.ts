@@ -5,6 +5,7 @@
  * hostile `Authorization` headers, an authorization server that is down, and
  * a server behind a proxy. No token text reaches a log line.
  */
+import '@auth-errors/testing/vitest';
 import fc from 'fast-check';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
@@ -54,7 +55,7 @@ describe('demo mode', () => {
 
   it('POST /mcp without a token: 401, a challenge naming the scope to request and the metadata, no error code', async () => {
     const res = await rpc(app.url, undefined, call(1, 'read_orders'));
-    expect(res.status).toBe(401);
+    expect(res).toBeUnauthorized();
     expect(res.challenges).toEqual([
       `Bearer realm="orders", scope="orders:read", resource_metadata="${metadataUrl()}"`,
     ]);
@@ -117,7 +118,7 @@ describe('demo mode', () => {
     expect(result(read)?.content[0]?.text).toMatch(/^\[/);
 
     const write = await rpc(app.url, reader, call(3, 'create_order', { item: 'tea' }));
-    expect(write.status).toBe(403);
+    expect(write).toBeForbidden();
     expect(write.challenges).toEqual([
       `Bearer realm="orders", error="insufficient_scope", scope="orders:read orders:write", resource_metadata="${metadataUrl()}"`,
     ]);
@@ -137,17 +138,17 @@ describe('demo mode', () => {
     expect(created.status).toBe(200);
     expect(JSON.parse(result(created)?.content[0]?.text ?? '')).toMatchObject({ item: 'tea', owner: 'demo-user' });
     const read = await rpc(app.url, writer, call(2, 'read_orders'));
-    expect(read.status).toBe(403);
-    expect(read.challenges[0]).toContain('scope="orders:write orders:read"');
+    expect(read).toBeForbidden();
+    expect(read).toHaveChallenge({ scheme: 'Bearer', scope: 'orders:write orders:read' });
   });
 
   it('a batch is checked as a whole, an unlisted tool is 403 forbidden (no challenge), and no tool call needs no scope', async () => {
     const reader = await token('orders:read');
     const batch = await rpc(app.url, reader, [call(1, 'read_orders'), call(2, 'create_order', { item: 'x' })]);
-    expect(batch.status).toBe(403);
+    expect(batch).toBeForbidden();
     expect(batch.body).toMatchObject({ code: 'insufficient_scope', requiredScopes: ['orders:read', 'orders:write'] });
     const unknown = await rpc(app.url, reader, call(3, 'delete_everything'));
-    expect(unknown.status).toBe(403);
+    expect(unknown).toBeForbidden();
     expect(unknown.challenges).toEqual([]);
     expect(unknown.body).toMatchObject({ code: 'forbidden', detail: 'This tool does not exist or cannot be called' });
   });
@@ -155,7 +156,7 @@ describe('demo mode', () => {
   it('GET and DELETE /mcp: 401 without a token, 405 Allow: POST with one', async () => {
     const reader = await token('orders:read');
     for (const method of ['GET', 'DELETE']) {
-      expect((await send(`${app.url}/mcp`, { method })).status).toBe(401);
+      expect(await send(`${app.url}/mcp`, { method })).toBeUnauthorized();
       const res = await send(`${app.url}/mcp`, { method, headers: { authorization: `Bearer ${reader}` } });
       expect(res.status).toBe(405);
       expect(res.headers.allow).toBe('POST');
@@ -164,7 +165,7 @@ describe('demo mode', () => {
 
   it('a body that is not JSON: 401 without a token (never parsed), a JSON-RPC parse error with one', async () => {
     const garbage = { method: 'POST', headers: MCP_HEADERS, body: '{"jsonrpc":' };
-    expect((await send(`${app.url}/mcp`, garbage)).status).toBe(401);
+    expect(await send(`${app.url}/mcp`, garbage)).toBeUnauthorized();
     const reader = await token('orders:read');
     const res = await send(`${app.url}/mcp`, {
       ...garbage,
@@ -227,7 +228,7 @@ describe('with a JWKS (JWKS_URL, JWT_ISSUER)', () => {
   it('a token for another MCP server is 401 invalid_token, naming the scope to request; it is never logged', async () => {
     const other = await jwks.sign({ scope: 'orders:read orders:write', aud: 'https://other.example/mcp' });
     const res = await rpc(app.url, other, call(1, 'read_orders'));
-    expect(res.status).toBe(401);
+    expect(res).toBeUnauthorized();
     expect(res.challenges).toEqual([
       `Bearer realm="orders", error="invalid_token", error_description="The access token is not intended for this resource", scope="orders:read", resource_metadata="${app.baseUrl}/.well-known/oauth-protected-resource/mcp"`,
     ]);
@@ -242,7 +243,7 @@ describe('with a JWKS (JWKS_URL, JWT_ISSUER)', () => {
       { exp: Math.floor(Date.now() / 1000) - 600 },
     );
     const res = await rpc(app.url, expired, call(1, 'create_order', { item: 'tea' }));
-    expect(res.status).toBe(401);
+    expect(res).toBeUnauthorized();
     expect(res.body).toMatchObject({ code: 'invalid_token', detail: 'The access token expired' });
   });
 

@@ -3,6 +3,7 @@
  * another host, unknown clients and scopes, tokens for another resource, a
  * replayed code or a wrong PKCE verifier, a wrong client secret.
  */
+import '@auth-errors/testing/vitest';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServedMcp, serveMcp } from './mcp.js';
@@ -96,7 +97,7 @@ describe('the demo authorization server', () => {
       authorization: `Basic ${Buffer.from(`demo-service:${secret}`).toString('base64')}`,
     });
     const wrong = await token({ grant_type: 'client_credentials' }, basic('guess'));
-    expect(wrong.status).toBe(401);
+    expect(wrong).toBeUnauthorized();
     expect(wrong.challenges).toEqual(['Basic realm="demo"']);
     expect(wrong.body).toMatchObject({ error: 'invalid_client' });
     const other = await token(

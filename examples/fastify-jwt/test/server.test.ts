@@ -2,6 +2,7 @@
  * `npm start --workspace examples/fastify-jwt` (`npm start` in a copy), as a user
  * runs it: demo mode with DEMO=1, or an identity provider's JWKS.
  */
+import '@auth-errors/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIENCE, closedPortUrl, ISSUER, startJwks } from './jwks.js';
 import { startExample } from './start.js';
@@ -36,7 +37,7 @@ describe('npm start', () => {
     expect(output()).toContain(`Listening on ${url} (demo mode: tokens from /demo/token)`);
     expect(output()).toContain(`curl -i ${url}/orders`);
     const anonymous = await send(`${url}/orders`);
-    expect(anonymous.status).toBe(401);
+    expect(anonymous).toBeUnauthorized();
     expect(anonymous.challenges).toEqual(['Bearer realm="orders"']);
     const minted = await send(`${url}/demo/token?scope=orders:read`);
     const { access_token } = minted.body as { access_token: string };
@@ -60,6 +61,6 @@ describe('npm start', () => {
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
     expect(res.challenges).toEqual([]);
-    expect(res.body).toMatchObject({ status: 503, code: 'auth_unavailable' });
+    expect(res).toBeProblem({ status: 503, code: 'auth_unavailable' });
   });
 });

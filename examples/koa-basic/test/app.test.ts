@@ -1,4 +1,5 @@
 /** What a client of this example sees, route by route, and `npm start` as a user runs it. */
+import '@auth-errors/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, isAdmin } from '../app.js';
 import { type Served, type Started, send, serve, startServer } from './support.js';
@@ -46,7 +47,7 @@ describe('routes', () => {
 
   it('GET /me without credentials is 401 with the Basic challenge', async () => {
     const res = await send(`${app.url}/me`);
-    expect(res.status).toBe(401);
+    expect(res).toBeUnauthorized();
     expect(res.challenges).toEqual([BASIC]);
     expect(res.headers['content-type']).toBe('application/problem+json');
     expect(res.body).toEqual(CREDENTIALS_REQUIRED);
@@ -54,7 +55,7 @@ describe('routes', () => {
 
   it('GET /me with a Bearer token is the same 401: Basic is the only scheme here', async () => {
     const res = await send(`${app.url}/me`, { headers: { authorization: 'Bearer abc' } });
-    expect(res.status).toBe(401);
+    expect(res).toBeUnauthorized();
     expect(res.challenges).toEqual([BASIC]);
     expect(res.body).toEqual(CREDENTIALS_REQUIRED);
   });
@@ -69,7 +70,7 @@ describe('routes', () => {
     const wrong = await send(`${app.url}/me`, { headers: basic('alice', 'looking-glass') });
     const unknown = await send(`${app.url}/me`, { headers: basic('mallory', 'wonderland') });
     for (const res of [wrong, unknown]) {
-      expect(res.status).toBe(401);
+      expect(res).toBeUnauthorized();
       expect(res.challenges).toEqual([BASIC]);
       expect(res.body).toEqual(INVALID_CREDENTIALS);
       expect(res.text).not.toContain('looking-glass');
@@ -79,7 +80,7 @@ describe('routes', () => {
 
   it('GET /admin as alice is 403 forbidden with no challenge', async () => {
     const res = await send(`${app.url}/admin`, { headers: basic('alice', 'wonderland') });
-    expect(res.status).toBe(403);
+    expect(res).toBeForbidden();
     expect(res.challenges).toEqual([]);
     expect(res.body).toEqual(FORBIDDEN);
   });
@@ -120,7 +121,7 @@ describe('npm start', () => {
     expect(server.output()).toContain(`curl -i ${server.url}/me`);
     expect((await send(`${server.url}/public`)).status).toBe(200);
     const anonymous = await send(`${server.url}/me`);
-    expect(anonymous.status).toBe(401);
+    expect(anonymous).toBeUnauthorized();
     expect(anonymous.challenges).toEqual([BASIC]);
     const admin = await send(`${server.url}/admin`, { headers: basic('admin', 'correct horse battery staple') });
     expect(admin.status).toBe(200);

@@ -2,7 +2,9 @@
  * `WWW-Authenticate` formatting: docs/conformance.md rules 18–26, 29, 37–41 and 58,
  * checked with exact strings and against independent parsers (oauth4webapi v3,
  * auth-header), plus fast-check properties over realms, scopes, acr values,
- * max_age and arbitrary strings.
+ * max_age and arbitrary strings. The expected lines are literals on purpose:
+ * this file pins the text that test/support/challenge-lines.ts builds for
+ * every other test, so it must not be built the same way.
  */
 import { createRequire } from 'node:module';
 import fc from 'fast-check';

@@ -23,8 +23,11 @@ import createError from 'http-errors';
 import { errors as joseErrors } from 'jose';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import {
+  BASIC,
+  BEARER,
   bodyText,
   CODES,
+  challenge,
   createFixtures,
   type ErrorCase,
   type Expected,
@@ -157,25 +160,26 @@ describe('configured schemes (rule 25)', () => {
       ['bearer', 'BASIC'],
     ] as const) {
       const response = createRenderer({ schemes: schemes as never })(credentialsRequired(), GET);
-      expect(response?.headers['www-authenticate']).toEqual([
-        'Basic realm="api", charset="UTF-8"',
-        'Bearer realm="api"',
-      ]);
+      expect(response?.headers['www-authenticate']).toEqual([BASIC, BEARER]);
     }
   });
 
   it('uses the configured realm on every line', () => {
     const response = createRenderer({ schemes: ['Basic', 'Bearer'], realm: 'rs.example' })(invalidToken(), GET);
     expect(response?.headers['www-authenticate']).toEqual([
-      'Basic realm="rs.example", charset="UTF-8"',
-      'Bearer realm="rs.example", error="invalid_token", error_description="The access token is not valid"',
+      challenge.basic('rs.example'),
+      challenge.bearer({
+        realm: 'rs.example',
+        error: 'invalid_token',
+        error_description: 'The access token is not valid',
+      }),
     ]);
   });
 
   it("uses a guard's own realm; one that cannot be sent is refused when the error is made, never replaced", () => {
     const renderer = createRenderer({ realm: 'api' });
     expect(renderer(invalidCredentials({ realm: 'admin area' }), GET)?.headers['www-authenticate']).toEqual([
-      'Basic realm="admin area", charset="UTF-8"',
+      challenge.basic('admin area'),
     ]);
     for (const realm of ['café', 'x\r\nSet-Cookie: a=b', '']) {
       expect(() => invalidCredentials({ realm })).toThrow(/option "realm"/);
@@ -273,6 +277,7 @@ describe('resourceMetadata (rule 56)', () => {
     );
   });
 
+  // Literal lines: where the parameter goes is what this test is about.
   it('comes last, after the error parameters, on every Bearer challenge', () => {
     const renderer = createRenderer({ resourceMetadata: new URL(resourceMetadata), schemes: ['Basic', 'Bearer'] });
     expect(renderer(invalidToken({ detail: 'The access token expired' }), GET)?.headers['www-authenticate']).toEqual([

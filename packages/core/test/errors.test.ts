@@ -7,6 +7,8 @@
 import fc from 'fast-check';
 import createError from 'http-errors';
 import { describe, expect, it } from 'vitest';
+import { challenge } from '../../../test/support/challenge-lines.js';
+import { BASIC, BEARER, bearerError } from '../../../test/support/contract-cases.js';
 import { catalog, createRenderer } from '../src/adapter.js';
 import { authErrorCodes } from '../src/errors/catalog.js';
 import {
@@ -21,6 +23,9 @@ import {
   invalidToken,
 } from '../src/index.js';
 import { hostileProxy } from './hostile.js';
+
+/** The algorithms a DPoP challenge offers when no guard configured any. */
+const DEFAULT_ALGS = 'ES256 EdDSA Ed25519 PS256 RS256';
 
 interface FactoryCase {
   readonly name: string;
@@ -39,7 +44,7 @@ const cases: readonly FactoryCase[] = [
     code: 'credentials_required',
     status: 401,
     scheme: undefined,
-    headers: { 'WWW-Authenticate': ['Bearer realm="api"'] },
+    headers: { 'WWW-Authenticate': [BEARER] },
   },
   {
     name: "credentialsRequired({ scheme: 'Basic' })",
@@ -47,7 +52,7 @@ const cases: readonly FactoryCase[] = [
     code: 'credentials_required',
     status: 401,
     scheme: 'Basic',
-    headers: { 'WWW-Authenticate': ['Basic realm="api", charset="UTF-8"'] },
+    headers: { 'WWW-Authenticate': [BASIC] },
   },
   {
     name: 'invalidRequest()',
@@ -57,7 +62,7 @@ const cases: readonly FactoryCase[] = [
     scheme: undefined,
     headers: {
       'WWW-Authenticate': [
-        'Bearer realm="api", error="invalid_request", error_description="The authentication information in the request is malformed"',
+        bearerError('invalid_request', 'The authentication information in the request is malformed'),
       ],
     },
   },
@@ -68,7 +73,7 @@ const cases: readonly FactoryCase[] = [
     status: 401,
     scheme: 'Bearer',
     headers: {
-      'WWW-Authenticate': ['Bearer realm="api", error="invalid_token", error_description="The access token expired"'],
+      'WWW-Authenticate': [bearerError('invalid_token', 'The access token expired')],
     },
   },
   {
@@ -77,7 +82,7 @@ const cases: readonly FactoryCase[] = [
     code: 'invalid_credentials',
     status: 401,
     scheme: 'Basic',
-    headers: { 'WWW-Authenticate': ['Basic realm="api", charset="UTF-8"'] },
+    headers: { 'WWW-Authenticate': [BASIC] },
   },
   {
     name: "insufficientScope(['write'])",
@@ -85,7 +90,7 @@ const cases: readonly FactoryCase[] = [
     code: 'insufficient_scope',
     status: 403,
     scheme: 'Bearer',
-    headers: { 'WWW-Authenticate': ['Bearer realm="api", error="insufficient_scope", scope="write"'] },
+    headers: { 'WWW-Authenticate': [challenge.bearer({ error: 'insufficient_scope', scope: 'write' })] },
   },
   {
     name: 'forbidden()',
@@ -103,7 +108,12 @@ const cases: readonly FactoryCase[] = [
     scheme: 'Bearer',
     headers: {
       'WWW-Authenticate': [
-        'Bearer realm="api", error="insufficient_user_authentication", error_description="A stronger or more recent authentication is required", acr_values="myACR", max_age="300"',
+        challenge.bearer({
+          error: 'insufficient_user_authentication',
+          error_description: 'A stronger or more recent authentication is required',
+          acr_values: 'myACR',
+          max_age: 300,
+        }),
       ],
     },
   },
@@ -116,7 +126,11 @@ const cases: readonly FactoryCase[] = [
     scheme: undefined,
     headers: {
       'WWW-Authenticate': [
-        'DPoP realm="api", error="invalid_dpop_proof", error_description="The DPoP proof is not valid for this request", algs="ES256 EdDSA Ed25519 PS256 RS256"',
+        challenge.dpop({
+          error: 'invalid_dpop_proof',
+          error_description: 'The DPoP proof is not valid for this request',
+          algs: DEFAULT_ALGS,
+        }),
       ],
     },
   },
@@ -128,7 +142,11 @@ const cases: readonly FactoryCase[] = [
     scheme: undefined,
     headers: {
       'WWW-Authenticate': [
-        'DPoP realm="api", error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof", algs="ES256 EdDSA Ed25519 PS256 RS256"',
+        challenge.dpop({
+          error: 'use_dpop_nonce',
+          error_description: 'Resource server requires nonce in DPoP proof',
+          algs: DEFAULT_ALGS,
+        }),
       ],
     },
   },
@@ -230,7 +248,7 @@ describe('factory details', () => {
 
   it("lets a guard's realm reach err.headers", () => {
     expect(invalidCredentials({ realm: 'admin' }).headers).toEqual({
-      'WWW-Authenticate': ['Basic realm="admin", charset="UTF-8"'],
+      'WWW-Authenticate': [challenge.basic('admin')],
     });
   });
 
@@ -256,9 +274,7 @@ describe('factory details', () => {
     const error = invalidToken({ detail: 'unexpected "aud" claim value' });
     expect(error.detail).toBe('unexpected "aud" claim value');
     expect(error.headers).toEqual({
-      'WWW-Authenticate': [
-        'Bearer realm="api", error="invalid_token", error_description="The access token is not valid"',
-      ],
+      'WWW-Authenticate': [bearerError('invalid_token', 'The access token is not valid')],
     });
   });
 

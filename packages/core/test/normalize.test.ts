@@ -19,6 +19,7 @@ import { errors } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 import { JwksError, SigningKeyNotFoundError } from 'jwks-rsa';
 import { describe, expect, it } from 'vitest';
+import { challenge } from '../../../test/support/challenge-lines.js';
 import { createRenderer } from '../src/adapter.js';
 import { authErrorCodes } from '../src/errors/catalog.js';
 import { normalize } from '../src/errors/normalize.js';
@@ -483,7 +484,7 @@ describe('express-oauth2-jwt-bearer', () => {
 
   it('InsufficientScopeError renders the rule-41 challenge', () => {
     expect(rendered(new InsufficientScopeError(['read:x']))?.headers).toContain(
-      'Bearer realm="api", error="insufficient_scope", scope="read:x"',
+      challenge.bearer({ error: 'insufficient_scope', scope: 'read:x' }),
     );
   });
 });

@@ -11,6 +11,8 @@
 import { type OpenApiComponents, openApiComponents } from '@auth-errors/core/openapi';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { challenge } from '../../../test/support/challenge-lines.js';
+import { BASIC } from '../../../test/support/contract-cases.js';
 import { lintOpenApi, withExamples } from '../../../test/support/openapi-lint.js';
 import { catalog, createRenderer } from '../src/adapter.js';
 import { authErrorCodes } from '../src/errors/catalog.js';
@@ -167,7 +169,10 @@ describe('openApiComponents: options shape the examples as they shape the respon
     const { headers, problem } = response(components, 'AuthUnauthorized');
     const lines = Object.values(headers['WWW-Authenticate']?.examples ?? {}).map((e) => e.value);
     expect(lines).toContain(
-      'Bearer realm="orders", resource_metadata="https://api.example/.well-known/oauth-protected-resource"',
+      challenge.bearer({
+        realm: 'orders',
+        resource_metadata: 'https://api.example/.well-known/oauth-protected-resource',
+      }),
     );
     expect(problem.examples?.credentials_required?.value.type).toBe(
       'https://api.example/problems/credentials-required',
@@ -185,7 +190,7 @@ describe('openApiComponents: options shape the examples as they shape the respon
     const lines = Object.values(response(components, 'AuthUnauthorized').headers['WWW-Authenticate']?.examples ?? {});
     expect(lines).toContainEqual({
       summary: expect.stringContaining('credentials_required'),
-      value: 'Basic realm="api", charset="UTF-8"',
+      value: BASIC,
     });
   });
 

@@ -6,6 +6,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
+import { challenge } from '../../../test/support/challenge-lines.js';
 import { createRenderer } from '../src/adapter.js';
 import { createResourceMetadata } from '../src/api/resource-metadata.js';
 import { credentialsRequired } from '../src/index.js';
@@ -42,7 +43,7 @@ describe('createResourceMetadata with publicUrl (rule 57)', () => {
       { method: 'POST', url: '/mcp' },
     );
     expect(response?.headers['www-authenticate']).toEqual([
-      'Bearer realm="api", resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"',
+      challenge.bearer({ resource_metadata: 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp' }),
     ]);
   });
 

@@ -11,6 +11,8 @@ import Boom from '@hapi/boom';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import createError from 'http-errors';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { challenge } from '../../../test/support/challenge-lines.js';
+import { BEARER } from '../../../test/support/contract-cases.js';
 import { expectProblem, FORBIDDEN, header, headerLines, listen, rawRequest, UNAUTHORIZED } from './helpers.js';
 
 /** What the application's own handler received, and answers with 599 so a test can tell it ran. */
@@ -61,7 +63,7 @@ describe('authErrors and the application’s setErrorHandler in the same scope',
       const port = await listen(app);
 
       expectProblem(await rawRequest(port, { path: '/forbidden' }), 403, [], FORBIDDEN);
-      expectProblem(await rawRequest(port, { path: '/http-errors-401' }), 401, ['Bearer realm="api"'], UNAUTHORIZED);
+      expectProblem(await rawRequest(port, { path: '/http-errors-401' }), 401, [BEARER], UNAUTHORIZED);
       const boom = await rawRequest(port, { path: '/boom-403' });
       expectProblem(boom, 403, [], FORBIDDEN);
       expect(received).toEqual([]);
@@ -145,10 +147,10 @@ describe('authErrors and the application’s setErrorHandler in the same scope',
     });
     const port = await listen(app);
     expect(headerLines(await rawRequest(port, { path: '/inner' }), 'www-authenticate')).toEqual([
-      'Bearer realm="inner"',
+      challenge.bearer({ realm: 'inner' }),
     ]);
     expect(headerLines(await rawRequest(port, { path: '/outer' }), 'www-authenticate')).toEqual([
-      'Bearer realm="outer"',
+      challenge.bearer({ realm: 'outer' }),
     ]);
   });
 });
@@ -216,7 +218,12 @@ describe('registration', () => {
       throw fastifyAuth.forbidden();
     });
     const port = await listen(app);
-    expectProblem(await rawRequest(port, { path: '/guarded' }), 401, ['Bearer realm="orders"'], UNAUTHORIZED);
+    expectProblem(
+      await rawRequest(port, { path: '/guarded' }),
+      401,
+      [challenge.bearer({ realm: 'orders' })],
+      UNAUTHORIZED,
+    );
     // The documented limit: a route declared before authErrors loaded keeps the application's handler.
     expect((await rawRequest(port, { path: '/thrown' })).status).toBe(599);
     expect(received).toHaveLength(1);
@@ -229,7 +236,7 @@ describe('registration', () => {
     const port = await listen(app);
     const res = await rawRequest(port, { path: '/orders' });
     expect(res.status).toBe(401);
-    expect(headerLines(res, 'www-authenticate')).toEqual(['Bearer realm="api"']);
+    expect(headerLines(res, 'www-authenticate')).toEqual([BEARER]);
     expect(res.body).not.toContain('secret');
   });
 

@@ -9,6 +9,8 @@
 import * as fastifyAuth from '@auth-errors/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { describe, expect, it, vi } from 'vitest';
+import { challenge } from '../../../test/support/challenge-lines.js';
+import { BEARER } from '../../../test/support/contract-cases.js';
 import {
   clientKey,
   createIssuer,
@@ -52,7 +54,7 @@ describe('guards as onRequest hooks', () => {
       realm: 'shop',
     });
     const res = await rawRequest(port, { path: '/staff' });
-    expectProblem(res, 401, ['Basic realm="shop", charset="UTF-8"', 'Bearer realm="shop"'], UNAUTHORIZED);
+    expectProblem(res, 401, [challenge.basic('shop'), challenge.bearer({ realm: 'shop' })], UNAUTHORIZED);
   });
 
   it('hand the handler what they verified, typed, through guard.auth(request) and authOf(request)', async () => {
@@ -71,7 +73,7 @@ describe('guards as onRequest hooks', () => {
   it('guard.auth(request) on a route its guard is not on is a 401, not a crash', async () => {
     const staff = fastifyAuth.basicAuth({ verify: verifyAlice });
     const port = await app((f) => f.get('/open', async (request) => staff.auth(request).principal));
-    expectProblem(await rawRequest(port, { path: '/open' }), 401, ['Bearer realm="api"'], UNAUTHORIZED);
+    expectProblem(await rawRequest(port, { path: '/open' }), 401, [BEARER], UNAUTHORIZED);
   });
 
   it('run before the body is parsed: a refused request never reaches the content-type parser', async () => {
@@ -104,7 +106,7 @@ describe('guards as onRequest hooks', () => {
     expectProblem(
       res,
       403,
-      ['Bearer realm="api", error="insufficient_scope", scope="orders:write"'],
+      [challenge.bearer({ error: 'insufficient_scope', scope: 'orders:write' })],
       INSUFFICIENT_SCOPE,
     );
   });
@@ -248,7 +250,7 @@ describe('resourceMetadata as an onRequest hook (rules 56, 57)', () => {
     expect(header(head, 'content-length')).toBe(String(JSON.stringify(DOCUMENT).length));
     expect(head.rawBody.length).toBe(0);
     expect(headerLines(await rawRequest(port, { path: '/api/orders' }), 'www-authenticate')).toEqual([
-      'Bearer realm="api", resource_metadata="https://rs.example/.well-known/oauth-protected-resource/api"',
+      challenge.bearer({ resource_metadata: 'https://rs.example/.well-known/oauth-protected-resource/api' }),
     ]);
   });
 });

@@ -12,12 +12,12 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { challenge } from '../../../test/support/challenge-lines.js';
+import { BASIC, BEARER, bearerError } from '../../../test/support/contract-cases.js';
 import { headerLines, rawRequest, serve } from '../../../test/support/http.js';
 
 const ISSUER = 'https://as.example';
 const AUDIENCE = 'https://rs.example';
-const BASIC = 'Basic realm="api", charset="UTF-8"';
-const BEARER = 'Bearer realm="api"';
 
 let token: (scope: string) => Promise<string>;
 let app: Hono;
@@ -87,7 +87,7 @@ describe('Hono, app.request()', () => {
     const res = await app.request('/orders/list', { headers: await bearerHeader('profile') });
     expect(res.status).toBe(403);
     expect(res.headers.get('www-authenticate')).toBe(
-      'Bearer realm="api", error="insufficient_scope", scope="orders:read"',
+      challenge.bearer({ error: 'insufficient_scope', scope: 'orders:read' }),
     );
   });
 
@@ -124,9 +124,7 @@ describe('Hono, app.request()', () => {
     });
     const res = await plain.request('/x', { headers: { authorization: 'Bearer nope' } });
     expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toBe(
-      'Bearer realm="api", error="invalid_token", error_description="The access token is not valid"',
-    );
+    expect(res.headers.get('www-authenticate')).toBe(bearerError('invalid_token', 'The access token is not valid'));
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(await res.json()).toMatchObject({ status: 401, code: 'invalid_token' });
   });

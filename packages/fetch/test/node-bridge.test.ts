@@ -9,6 +9,7 @@ import { authErrors } from '@auth-errors/fetch';
 import { getRequestListener } from '@hono/node-server';
 import { generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { challenge } from '../../../test/support/challenge-lines.js';
 import { closedPort, header, headerLines, rawRequest, serve } from '../../../test/support/http.js';
 
 const ISSUER = 'https://as.example';
@@ -51,7 +52,7 @@ describe('a fetch handler on node:http through a Request/Response bridge', () =>
     const port = await serve(getRequestListener(handler));
     const res = await rawRequest(port, { path: '/orders' });
     expect(res.status).toBe(401);
-    expect(headerLines(res, 'www-authenticate')).toEqual(['Bearer realm="orders"']);
+    expect(headerLines(res, 'www-authenticate')).toEqual([challenge.bearer({ realm: 'orders' })]);
     expect(header(res, 'content-type')).toBe('application/problem+json');
     expect(header(res, 'cache-control')).toBe('no-store');
     expect(header(res, 'vary')).toBe('Accept');
@@ -66,7 +67,7 @@ describe('a fetch handler on node:http through a Request/Response bridge', () =>
     expect(JSON.parse(ok.body)).toBe('user-1');
     const head = await rawRequest(port, { method: 'HEAD', path: '/orders' });
     expect(head.status).toBe(401);
-    expect(headerLines(head, 'www-authenticate')).toEqual(['Bearer realm="orders"']);
+    expect(headerLines(head, 'www-authenticate')).toEqual([challenge.bearer({ realm: 'orders' })]);
     expect(head.rawBody.length).toBe(0);
   });
 

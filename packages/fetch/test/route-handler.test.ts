@@ -16,12 +16,12 @@ import {
 import createError from 'http-errors';
 import { type CryptoKey, generateKeyPair, SignJWT } from 'jose';
 import { afterEach, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { challenge } from '../../../test/support/challenge-lines.js';
+import { BASIC, BEARER, bearerError } from '../../../test/support/contract-cases.js';
 
 const ISSUER = 'https://as.example';
 const AUDIENCE = 'https://rs.example';
 const TYPES = 'https://rs.example/problems/';
-const BASIC = 'Basic realm="api", charset="UTF-8"';
-const BEARER = 'Bearer realm="api"';
 const URL_BASE = 'https://rs.example';
 
 let publicKey: CryptoKey;
@@ -118,10 +118,7 @@ describe('gates: the Response to send, or undefined to go on', () => {
     await bearer(get('/orders', { authorization: 'Bearer not-a-jwt' }));
     expect(appended).toEqual([
       ['www-authenticate', BASIC],
-      [
-        'www-authenticate',
-        'Bearer realm="api", error="invalid_token", error_description="The access token is malformed"',
-      ],
+      ['www-authenticate', bearerError('invalid_token', 'The access token is malformed')],
     ]);
   });
 
@@ -158,7 +155,7 @@ describe('gates: the Response to send, or undefined to go on', () => {
     );
     expect(denied.status).toBe(403);
     expect(denied.headers['www-authenticate']).toBe(
-      'Bearer realm="api", error="insufficient_scope", scope="orders:read"',
+      challenge.bearer({ error: 'insufficient_scope', scope: 'orders:read' }),
     );
     expect(denied.body).toEqual(
       problem(
@@ -178,7 +175,7 @@ describe('gates: the Response to send, or undefined to go on', () => {
     const res = await read((await bearer(request)) ?? (await canRead(request)));
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe(
-      `${BASIC}, Bearer realm="api", error="invalid_token", error_description="The access token expired"`,
+      `${BASIC}, ${bearerError('invalid_token', 'The access token expired')}`,
     );
     expect(res.body.code).toBe('invalid_token');
   });
@@ -190,7 +187,11 @@ describe('gates: the Response to send, or undefined to go on', () => {
     const res = await read(await stepUp(request));
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe(
-      'Bearer realm="api", error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="urn:high"',
+      challenge.bearer({
+        error: 'insufficient_user_authentication',
+        error_description: 'A different authentication level is required',
+        acr_values: 'urn:high',
+      }),
     );
   });
 
@@ -247,7 +248,7 @@ describe('what the Fetch API changes', () => {
     const res = await read(await opaque(get('/orders', twice)));
     expect(res.status).toBe(400);
     expect(res.headers['www-authenticate']).toBe(
-      'Bearer realm="api", error="invalid_request", error_description="The request has more than one Authorization header field"',
+      bearerError('invalid_request', 'The request has more than one Authorization header field'),
     );
     // On a Basic route the 400 challenge names Basic's scheme, not Bearer.
     const basicTwice = await read(await staff(get('/admin', [...twice.slice(0, 1), ['authorization', 'Basic YTpi']])));
@@ -398,7 +399,7 @@ describe('resource metadata (RFC 9728, rules 56-57)', () => {
       audience: AUDIENCE,
     });
     expect((await challenged(get('/api/orders')))?.headers.get('www-authenticate')).toBe(
-      `Bearer realm="api", resource_metadata="${metadata.url}"`,
+      challenge.bearer({ resource_metadata: metadata.url }),
     );
   });
 

@@ -11,6 +11,8 @@ import fc from 'fast-check';
 import { generateKeyPair, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type ChallengeParameters, challenge } from '../../../test/support/challenge-lines.js';
+import { BASIC, bearerError } from '../../../test/support/contract-cases.js';
 import { createRenderer, type Guard, PREFLIGHT, type RenderOptions } from '../src/adapter.js';
 import { createScopeCheck } from '../src/guards/checks.js';
 import { createBasicGuard, createBearerGuard, createJwtGuard } from '../src/guards/credentials-guards.js';
@@ -24,6 +26,9 @@ import {
 } from '../src/index.js';
 
 const METADATA = 'https://rs.example/.well-known/oauth-protected-resource/mcp';
+/** A Bearer line of this file's renderer, which names its metadata. */
+const bearer = (parameters: ChallengeParameters = {}) =>
+  challenge.bearer({ ...parameters, resource_metadata: METADATA });
 
 const request = (authorization?: string): AuthRequest => ({
   method: 'POST',
@@ -77,6 +82,7 @@ function revoked(): never {
 }
 
 describe('challengeScope on a guard: the scope parameter of its 401s', () => {
+  // This test and the next keep their lines literal: where scope goes is what they are about.
   it('no credentials → 401 credentials_required, scope between realm and resource_metadata, still no error (rule 38)', async () => {
     const res = await answer(opaque(['orders:read']), request());
     expect(res.status).toBe(401);
@@ -103,16 +109,14 @@ describe('challengeScope on a guard: the scope parameter of its 401s', () => {
   it('an invalidToken() thrown by verify (a revoked token) gets the guard scope too', async () => {
     const res = await answer(opaque(['orders:read']), request('Bearer revoked'));
     expect(res.challenges).toEqual([
-      `Bearer realm="api", error="invalid_token", error_description="The access token was revoked", scope="orders:read", resource_metadata="${METADATA}"`,
+      bearer({ error: 'invalid_token', error_description: 'The access token was revoked', scope: 'orders:read' }),
     ]);
   });
 
   it('without the option the 401s are exactly as before: RFC 6750 §3.1, no scope', async () => {
-    expect((await answer(opaque(), request())).challenges).toEqual([
-      `Bearer realm="api", resource_metadata="${METADATA}"`,
-    ]);
+    expect((await answer(opaque(), request())).challenges).toEqual([bearer()]);
     expect((await answer(opaque(), request('Bearer wrong'), { resourceMetadata: undefined })).challenges).toEqual([
-      'Bearer realm="api", error="invalid_token", error_description="The access token is not valid"',
+      bearerError('invalid_token', 'The access token is not valid'),
     ]);
   });
 
@@ -121,21 +125,18 @@ describe('challengeScope on a guard: the scope parameter of its 401s', () => {
     const res = await answer(guard, { ...request(), authorization: ['Bearer a', 'Bearer b'] });
     expect(res.status).toBe(400);
     expect(res.challenges).toEqual([
-      `Bearer realm="api", error="invalid_request", error_description="The request has more than one Authorization header field", resource_metadata="${METADATA}"`,
+      bearer({
+        error: 'invalid_request',
+        error_description: 'The request has more than one Authorization header field',
+      }),
     ]);
   });
 
   it('the Basic challenge of a mixed API never carries it (rule 29)', async () => {
     const res = await answer(opaque(['orders:read']), request(), { schemes: ['Basic', 'Bearer'] });
-    expect(res.challenges).toEqual([
-      'Basic realm="api", charset="UTF-8"',
-      `Bearer realm="api", scope="orders:read", resource_metadata="${METADATA}"`,
-    ]);
+    expect(res.challenges).toEqual([BASIC, bearer({ scope: 'orders:read' })]);
     const basic = createBasicGuard({ verify: () => false }) as Guard<unknown>;
-    expect((await answer(basic, request(), { schemes: ['Basic', 'Bearer'] })).challenges).toEqual([
-      'Basic realm="api", charset="UTF-8"',
-      `Bearer realm="api", resource_metadata="${METADATA}"`,
-    ]);
+    expect((await answer(basic, request(), { schemes: ['Basic', 'Bearer'] })).challenges).toEqual([BASIC, bearer()]);
   });
 
   describe('jwtAuth', () => {
@@ -162,7 +163,11 @@ describe('challengeScope on a guard: the scope parameter of its 401s', () => {
       const res = await answer(guard, request(`Bearer ${token}`));
       expect(res.status).toBe(401);
       expect(res.challenges).toEqual([
-        `Bearer realm="api", error="invalid_token", error_description="The access token is not intended for this resource", scope="orders:read", resource_metadata="${METADATA}"`,
+        bearer({
+          error: 'invalid_token',
+          error_description: 'The access token is not intended for this resource',
+          scope: 'orders:read',
+        }),
       ]);
     });
 
@@ -199,35 +204,31 @@ describe('insufficient_scope (rule 41) with a challengeScope', () => {
     const auth = { scheme: 'Bearer' as const, principal: {}, scopes: ['orders:read'] };
     const error = await check(auth, request());
     if (!AuthError.is(error)) throw new Error('expected an AuthError');
-    expect(lines(error)).toEqual([
-      `Bearer realm="api", error="insufficient_scope", scope="orders:write", resource_metadata="${METADATA}"`,
-    ]);
+    expect(lines(error)).toEqual([bearer({ error: 'insufficient_scope', scope: 'orders:write' })]);
   });
 
   it('names the listed scopes first, then each required one they lack; the body keeps only the required ones', () => {
     const error = insufficientScope(['orders:write'], { challengeScope: ['orders:read', 'profile'] });
-    expect(lines(error)).toEqual([
-      `Bearer realm="api", error="insufficient_scope", scope="orders:read profile orders:write", resource_metadata="${METADATA}"`,
-    ]);
+    expect(lines(error)).toEqual([bearer({ error: 'insufficient_scope', scope: 'orders:read profile orders:write' })]);
     expect(JSON.parse(render(error, { method: 'POST', url: '/mcp' })?.body ?? '')).toMatchObject({
       code: 'insufficient_scope',
       requiredScopes: ['orders:write'],
     });
     // A required scope already listed is not repeated.
     expect(lines(insufficientScope(['b'], { challengeScope: ['a', 'b'] }))).toEqual([
-      `Bearer realm="api", error="insufficient_scope", scope="a b", resource_metadata="${METADATA}"`,
+      bearer({ error: 'insufficient_scope', scope: 'a b' }),
     ]);
   });
 
   it('err.headers, for a host error handler that bypasses the renderer, says the same (rule 14)', () => {
     expect(credentialsRequired({ scheme: 'Bearer', challengeScope: ['orders:read'] }).headers).toEqual({
-      'WWW-Authenticate': ['Bearer realm="api", scope="orders:read"'],
+      'WWW-Authenticate': [challenge.bearer({ scope: 'orders:read' })],
     });
     expect(insufficientScope(['w'], { challengeScope: ['r'] }).headers).toEqual({
-      'WWW-Authenticate': ['Bearer realm="api", error="insufficient_scope", scope="r w"'],
+      'WWW-Authenticate': [challenge.bearer({ error: 'insufficient_scope', scope: 'r w' })],
     });
     expect(invalidRequest({ scheme: 'Bearer', challengeScope: ['r'] }).headers['WWW-Authenticate']).toEqual([
-      'Bearer realm="api", error="invalid_request", error_description="The authentication information in the request is malformed"',
+      bearerError('invalid_request', 'The authentication information in the request is malformed'),
     ]);
   });
 

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { exportSPKI, type GenerateKeyPairResult, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { challenge } from '../../../test/support/challenge-lines.js';
 import { createRenderer, fromNodeRequest, PREFLIGHT } from '../src/adapter.js';
 import { createPolicyCheck, createScopeCheck, createStepUpCheck } from '../src/guards/checks.js';
 import { createBasicGuard, createBearerGuard, createJwtGuard } from '../src/guards/credentials-guards.js';
@@ -227,7 +228,14 @@ describe('a failure a verify callback gives on a DPoP request keeps every field 
     ]);
     const rendered = createRenderer({ onError: () => {} })(error, { method: 'GET', url: '/r' });
     expect(rendered?.headers['www-authenticate']).toEqual([
-      'DPoP realm="orders", error="insufficient_user_authentication", error_description="Step up", acr_values="gold", max_age="60", algs="ES256 EdDSA Ed25519 PS256 RS256"',
+      challenge.dpop({
+        realm: 'orders',
+        error: 'insufficient_user_authentication',
+        error_description: 'Step up',
+        acr_values: 'gold',
+        max_age: 60,
+        algs: 'ES256 EdDSA Ed25519 PS256 RS256',
+      }),
     ]);
     expect(JSON.parse(rendered?.body ?? '')).toMatchObject({ acrValues: ['gold'], maxAge: 60 });
   });
