@@ -20,6 +20,7 @@ export { PREFLIGHT, type Preflight } from './guards/preflight.js';
 export { storeAuth, storedAuth } from './guards/store.js';
 export * from './index.js';
 export { createJwtVerifier, type JwtVerifier, type VerifiedJwt } from './keys/jwt.js';
+export * as options from './options/index.js';
 export { DEFAULT_TYPE_BASE } from './options/validate.js';
 export {
   authSchemes,
