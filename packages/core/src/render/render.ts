@@ -7,13 +7,14 @@ import { type AuthErrorCode, catalog } from '../errors/catalog.js';
 import type { AuthError } from '../errors/errors.js';
 import { normalize } from '../errors/normalize.js';
 import { VERIFY_BUSY } from '../guards/concurrency.js';
-import { validateFunction, validateSchemes, validateSeconds, validateTypeBase } from '../options/validate.js';
+import { readOptions } from '../options/read.js';
+import { RENDERER_OPTIONS } from '../options/renderer-options.js';
 import { logLine } from '../util/log-line.js';
 import { readProperty } from '../util/safe-read.js';
 import { utf8Length } from '../util/utf8.js';
 import { type AuthScheme, createChallengeFormatter } from './challenge.js';
-import { challengeLines, DEFAULT_RETRY_AFTER, formatterForRealm, hasRetryAfter } from './error-challenges.js';
-import { createExtensions, type Extensions } from './extensions.js';
+import { challengeLines, formatterForRealm, hasRetryAfter } from './error-challenges.js';
+import type { ExtensionMembers, Extensions } from './extensions.js';
 import { instancePath, problemDetails, problemMediaType } from './problem.js';
 
 /** `Request` is the framework's request object (Express `req`, Koa `ctx`), handed to `extensions`. */
@@ -136,14 +137,16 @@ function bounded(text: string): string {
 
 /** Validates options once and builds every static part of the responses. */
 export function createRenderer<Request = unknown>(options: RenderOptions<Request> = {}): Renderer<Request> {
-  if (typeof options !== 'object' || options === null) throw new TypeError('auth-errors: options must be an object');
-  const formatter = createChallengeFormatter({ realm: options.realm, resourceMetadata: options.resourceMetadata });
-  const schemes = validateSchemes(options.schemes);
-  const typeBase = validateTypeBase(options.typeBase);
-  const retryAfter = validateSeconds(options.retryAfter, 'retryAfter') ?? DEFAULT_RETRY_AFTER;
-  const onError = validateFunction<(event: AuthErrorEvent) => void>(options.onError, 'onError') ?? logUnavailable;
-  const withInstance = options.instance === true;
-  const extensions = createExtensions<Request>(options.extensions);
+  const { realm, resourceMetadata, schemes, typeBase, retryAfter, instance, ...read } = readOptions(
+    RENDERER_OPTIONS,
+    options,
+  );
+  const formatter = createChallengeFormatter({ realm, resourceMetadata });
+  const onError = (read.onError as ((event: AuthErrorEvent) => void) | undefined) ?? logUnavailable;
+  const withInstance = instance;
+  const extensions = read.extensions as
+    | ((request: Request, error: AuthError) => ExtensionMembers | undefined)
+    | undefined;
 
   return (thrown, request, native) => {
     const error = normalize(thrown);
