@@ -23,7 +23,8 @@ import {
   tooManyRequests,
   useDpopNonce,
 } from '../errors/errors.js';
-import { fail, validateSchemes, validateTypeBase } from '../options/validate.js';
+import { OPENAPI_OPTIONS } from '../options/openapi-options.js';
+import { readOptions } from '../options/read.js';
 import { type AuthScheme, authSchemes } from '../render/challenge.js';
 import type { ExtensionMembers } from '../render/extensions.js';
 import { PROBLEM_JSON } from '../render/problem.js';
@@ -229,16 +230,6 @@ const EXAMPLES: Record<AuthErrorCode, readonly Example[]> = {
   auth_unavailable: [{ key: 'auth_unavailable', error: () => authUnavailable() }],
 };
 
-const OPTIONS = new Set([
-  'realm',
-  'schemes',
-  'typeBase',
-  'resourceMetadata',
-  'retryAfter',
-  'instance',
-  'extensions',
-  'tooManyRequests',
-]);
 /** Described only when asked for (`tooManyRequests: true`). */
 const OPT_IN: readonly AuthErrorCode[] = ['too_many_requests'];
 const EXAMPLE_PATH = '/orders';
@@ -246,24 +237,6 @@ const EXAMPLE_PATH = '/orders';
 const pascal = (code: string) => code.replace(/(?:^|_)([a-z])/g, (_, letter: string) => letter.toUpperCase());
 const schemaName = (code: AuthErrorCode) => `${pascal(code)}Problem`;
 const ref = (section: string, name: string) => ({ $ref: `#/components/${section}/${name}` });
-
-function validate(options: unknown): OpenApiOptions {
-  if (typeof options !== 'object' || options === null) fail('openApiComponents options must be an object');
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.has(key)) fail(`option "${key}" is not an option of openApiComponents (${[...OPTIONS].join(', ')})`);
-  }
-  const { instance, extensions, tooManyRequests } = options as OpenApiOptions;
-  if (instance !== undefined && typeof instance !== 'boolean') fail('option "instance" must be a boolean');
-  if (tooManyRequests !== undefined && typeof tooManyRequests !== 'boolean') {
-    fail('option "tooManyRequests" must be a boolean');
-  }
-  if (typeof extensions === 'function') {
-    fail(
-      'option "extensions" of openApiComponents must be an object of example members ({ traceId: "4bf92f35" }): a function cannot be described',
-    );
-  }
-  return options as OpenApiOptions;
-}
 
 interface Rendered {
   readonly code: AuthErrorCode;
@@ -438,9 +411,8 @@ function responses(
  * and `bearerAuth`. A bad option is a `TypeError` that names it.
  */
 export function openApiComponents(options: OpenApiOptions = {}): OpenApiComponents {
-  const checked = validate(options);
-  const typeBase = validateTypeBase(checked.typeBase);
-  const offered = validateSchemes(checked.schemes);
+  const checked = readOptions(OPENAPI_OPTIONS, options);
+  const { typeBase, schemes: offered } = checked;
   const codes = describedCodes(checked);
   const rendered = renderExamples(checked, codes);
   const securitySchemes: Record<string, OpenApiObject> = {};
