@@ -110,6 +110,8 @@ const surface: Record<string, { file: string; values: string[]; types: string[] 
       'isAuthErrorCode',
       'isB64Token',
       'normalize',
+      // The options reader, for a package beside the core (@auth-errors/redis) to read its options as the core does.
+      'options',
       'problemDetails',
       'problemMediaType',
       'readAuthorization',
