@@ -5,6 +5,7 @@
  */
 import { DEFAULT_RETRY_AFTER } from '../render/error-challenges.js';
 import { createExtensions } from '../render/extensions.js';
+import type { AuthErrorEvent } from '../render/render.js';
 import { realmField } from './common-fields.js';
 import { fail } from './fail.js';
 import { bool, custom, declare, duration, fn, url } from './fields.js';
@@ -49,7 +50,7 @@ export const RENDERER_OPTIONS = declare(
     resourceMetadata: resourceMetadataField,
     instance: instanceField,
     retryAfter: rendererRetryAfterField,
-    onError: fn('(event) => void', {
+    onError: fn<(event: AuthErrorEvent) => void>('(event) => void', {
       doc: 'Called once per rendered failure, for logs and metrics; without it, only 5xx failures are logged.',
     }),
     extensions: custom(
