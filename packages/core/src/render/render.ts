@@ -135,18 +135,16 @@ function bounded(text: string): string {
   return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }
 
+/** The `extensions` option as read: a function of the framework's request and the failure. */
+type ExtensionsOf<Request> = (request: Request, error: AuthError) => ExtensionMembers | undefined;
+
 /** Validates options once and builds every static part of the responses. */
 export function createRenderer<Request = unknown>(options: RenderOptions<Request> = {}): Renderer<Request> {
-  const { realm, resourceMetadata, schemes, typeBase, retryAfter, instance, ...read } = readOptions(
-    RENDERER_OPTIONS,
-    options,
-  );
-  const formatter = createChallengeFormatter({ realm, resourceMetadata });
-  const onError = (read.onError as ((event: AuthErrorEvent) => void) | undefined) ?? logUnavailable;
-  const withInstance = instance;
-  const extensions = read.extensions as
-    | ((request: Request, error: AuthError) => ExtensionMembers | undefined)
-    | undefined;
+  const settings = readOptions(RENDERER_OPTIONS, options);
+  const { schemes, typeBase, retryAfter, instance: withInstance } = settings;
+  const formatter = createChallengeFormatter({ realm: settings.realm, resourceMetadata: settings.resourceMetadata });
+  const onError = settings.onError ?? logUnavailable;
+  const extensions = settings.extensions as ExtensionsOf<Request> | undefined;
 
   return (thrown, request, native) => {
     const error = normalize(thrown);
