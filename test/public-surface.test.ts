@@ -93,6 +93,8 @@ const surface: Record<string, { file: string; values: string[]; types: string[] 
       'fromFetchRequest',
       'fromNodeRequest',
       'isAuthErrorCode',
+      // The options reader, for a package beside the core (@auth-errors/redis) to read its options as the core does.
+      'options',
       'renderFacts',
       'storeAuth',
       'storedAuth',

@@ -19,6 +19,8 @@ export type { Guard } from './guards/credentials-guards.js';
 export { type AdapterBindings, createGuardKit, type GuardKit } from './guards/kit.js';
 export { PREFLIGHT, type Preflight } from './guards/preflight.js';
 export { storeAuth, storedAuth } from './guards/store.js';
+// The options reader, for a package beside the core (@auth-errors/redis) to read its options as the core does.
+export * as options from './options/index.js';
 export { PROBLEM_JSON } from './render/problem.js';
 export {
   appendToList,

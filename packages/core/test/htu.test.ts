@@ -4,7 +4,15 @@
  * target and what the check makes of it.
  */
 import { describe, expect, it } from 'vitest';
-import { externalUri, hasDotSegments, normalizeHtu, validatePublicOrigin } from '../src/dpop/htu.js';
+import { externalUri, hasDotSegments, normalizeHtu } from '../src/dpop/htu.js';
+import { DPOP_OPTIONS } from '../src/options/dpop-options.js';
+import { readField } from '../src/options/read.js';
+
+/** `dpop.publicUrl` as the guard reads it (its declaration), then the origin the policy takes from it. */
+function validatePublicOrigin(value: unknown): string | undefined {
+  const read = readField(DPOP_OPTIONS.publicUrl, value, 'dpop.publicUrl') as string | undefined;
+  return read === undefined ? undefined : new URL(read).origin;
+}
 
 describe('normalizeHtu', () => {
   const rows: [string, string | undefined][] = [
@@ -80,8 +88,8 @@ describe('hasDotSegments (rule 72)', () => {
   });
 });
 
-describe('validatePublicOrigin', () => {
-  const MESSAGE = 'auth-errors: option "publicUrl" must be an http(s) origin such as "https://api.example.com"';
+describe('dpop.publicUrl: an origin', () => {
+  const MESSAGE = '"publicUrl" must be an http(s) origin such as "https://api.example.com"';
   const accepted: [unknown, string | undefined][] = [
     [undefined, undefined],
     ['https://api.example.com', 'https://api.example.com'],
@@ -102,10 +110,12 @@ describe('validatePublicOrigin', () => {
     'ftp://api.example.com',
     'api.example.com',
     '',
+    'http://api.example.com',
     42,
     null,
   ];
   it.each(refused)('%j is a TypeError naming publicUrl', (value) => {
-    expect(() => validatePublicOrigin(value)).toThrow(new TypeError(MESSAGE));
+    expect(() => validatePublicOrigin(value)).toThrow(TypeError);
+    expect(() => validatePublicOrigin(value)).toThrow(MESSAGE);
   });
 });

@@ -12,6 +12,8 @@
  * (`createClient()`, connected) through its `sendCommand`.
  */
 import type { ReplayStore } from '@auth-errors/core';
+import { options as declared } from '@auth-errors/core/adapter';
+import { REDIS_REPLAY_STORE_OPTIONS } from './options.js';
 import { createOutageLog, ReplayStoreUnavailable, reasonOf } from './outage-log.js';
 
 /** ioredis: `call(command, ...args)`. */
@@ -71,20 +73,6 @@ redis.call('ZADD', KEYS[2], now + ttl, KEYS[1])
 if redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
 return 1`;
 
-function fail(message: string): never {
-  throw new TypeError(`auth-errors: ${message}`);
-}
-
-function commandOf(client: unknown): (args: string[]) => Promise<unknown> {
-  const candidate = client as Partial<IoRedisLike & NodeRedisLike> | null;
-  if (typeof candidate?.call === 'function') {
-    const call = candidate.call.bind(candidate);
-    return ([command, ...args]) => call(command as string, ...args);
-  }
-  if (typeof candidate?.sendCommand === 'function') return candidate.sendCommand.bind(candidate);
-  return fail('option "client" must be an ioredis or a node-redis client');
-}
-
 function withTimeout<T>(promise: Promise<T>, timeout: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
@@ -114,15 +102,8 @@ function isNoScript(error: unknown): boolean {
 }
 
 export function createRedisReplayStore(options: RedisReplayStoreOptions): ReplayStore {
-  if (typeof options !== 'object' || options === null) fail('createRedisReplayStore options must be an object');
-  const command = commandOf(options.client);
-  const prefix = options.prefix ?? 'auth-errors:dpop:';
-  if (typeof prefix !== 'string') fail('option "prefix" must be a string');
-  const timeout = options.timeout ?? 500;
-  if (!Number.isSafeInteger(timeout) || timeout < 1)
-    fail('option "timeout" must be a positive integer of milliseconds');
-  const share = options.maxEntriesPerOwner ?? 10_000;
-  if (!Number.isSafeInteger(share) || share < 1) fail('option "maxEntriesPerOwner" must be a positive integer');
+  const settings = declared.readOptions(REDIS_REPLAY_STORE_OPTIONS, options);
+  const { client: command, prefix, timeout, maxEntriesPerOwner: share } = settings;
   const digest = sha1(SCRIPT);
 
   /** One round trip: EVALSHA; a second (EVAL) only when Redis lost the script. */

@@ -1,9 +1,9 @@
 /**
  * The options of `openApiComponents` and how they are read: the renderer's
- * options that shape a response, plus what only a description needs. The
- * renderer checks the options it shares with us when the examples render.
+ * options that shape a response, plus what only a description needs. They are
+ * read by the declaration in options/openapi-options.ts, with the renderer's
+ * own fields.
  */
-import { fail } from '../options/validate.js';
 import type { ExtensionMembers } from '../render/extensions.js';
 import type { RenderOptions } from '../render/render.js';
 
@@ -24,33 +24,4 @@ export interface OpenApiOptions
    * no unused component.
    */
   readonly tooManyRequests?: boolean | undefined;
-}
-
-const OPTIONS = new Set([
-  'realm',
-  'schemes',
-  'typeBase',
-  'resourceMetadata',
-  'retryAfter',
-  'instance',
-  'extensions',
-  'tooManyRequests',
-]);
-
-export function validate(options: unknown): OpenApiOptions {
-  if (typeof options !== 'object' || options === null) fail('openApiComponents options must be an object');
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.has(key)) fail(`option "${key}" is not an option of openApiComponents (${[...OPTIONS].join(', ')})`);
-  }
-  const { instance, extensions, tooManyRequests } = options as OpenApiOptions;
-  if (instance !== undefined && typeof instance !== 'boolean') fail('option "instance" must be a boolean');
-  if (tooManyRequests !== undefined && typeof tooManyRequests !== 'boolean') {
-    fail('option "tooManyRequests" must be a boolean');
-  }
-  if (typeof extensions === 'function') {
-    fail(
-      'option "extensions" of openApiComponents must be an object of example members ({ traceId: "4bf92f35" }): a function cannot be described',
-    );
-  }
-  return options as OpenApiOptions;
 }

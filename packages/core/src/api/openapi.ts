@@ -8,11 +8,12 @@
  * A subpath of its own: describing an API is a build-time job, so an
  * application that only serves requests never loads this module.
  */
-import { validateSchemes, validateTypeBase } from '../options/validate.js';
+import { OPENAPI_OPTIONS } from '../options/openapi-options.js';
+import { readOptions } from '../options/read.js';
 import { authSchemes } from '../render/challenge.js';
 import { SECURITY_SCHEMES } from './openapi-descriptions.js';
 import { describedCodes, renderExamples } from './openapi-examples.js';
-import { type OpenApiOptions, validate } from './openapi-options.js';
+import type { OpenApiOptions } from './openapi-options.js';
 import { responses } from './openapi-responses.js';
 import { type OpenApiObject, schemas } from './openapi-schemas.js';
 
@@ -42,9 +43,8 @@ export interface OpenApiComponents {
  * and `bearerAuth`. A bad option is a `TypeError` that names it.
  */
 export function openApiComponents(options: OpenApiOptions = {}): OpenApiComponents {
-  const checked = validate(options);
-  const typeBase = validateTypeBase(checked.typeBase);
-  const offered = validateSchemes(checked.schemes);
+  const checked = readOptions(OPENAPI_OPTIONS, options);
+  const { typeBase, schemes: offered } = checked;
   const codes = describedCodes(checked);
   const rendered = renderExamples(checked, codes);
   const securitySchemes: Record<string, OpenApiObject> = {};

@@ -4,8 +4,11 @@
  * API, and its well-known URL for the `resource_metadata` challenge parameter.
  */
 import type { BearerMethod } from '../credentials/bearer.js';
+import type { Values } from '../options/fields.js';
+import { readOptions } from '../options/read.js';
+import { IDENTIFIER_URL, RESOURCE_METADATA_OPTIONS } from '../options/resource-metadata-options.js';
+import { readUrl } from '../options/url.js';
 import { fail } from '../options/validate.js';
-import { isScopeToken } from '../render/header-values.js';
 import type { RenderedResponse, RequestFacts } from '../render/render.js';
 import { utf8Length } from '../util/utf8.js';
 
@@ -50,40 +53,14 @@ export interface ResourceMetadata {
 const WELL_KNOWN = '/.well-known/oauth-protected-resource';
 const NOTHING: readonly string[] = [];
 
-function absoluteUrl(value: unknown, option: string, httpsOnly: boolean): URL {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  const local =
-    url !== undefined && (url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]');
-  const schemeOk = url?.protocol === 'https:' || (url?.protocol === 'http:' && (!httpsOnly || local));
-  if (url === undefined || !schemeOk || url.hash !== '' || url.search !== '') {
-    fail(`option "${option}" must be an absolute https URL without query or fragment (http only for localhost)`);
-  }
-  return url;
-}
-
-function urlList(value: unknown, option: string): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value)) fail(`option "${option}" must be an array of URLs`);
-  // Validated, but kept as written: issuers are compared as exact strings (RFC 8414 §3.3).
-  return value.map((item) => {
-    absoluteUrl(item, option, true);
-    return item as string;
-  });
-}
-
 /** The resource identifier: `resource` as configured, or its path joined to `publicUrl`. */
-function resourceIdentifier(resource: unknown, publicUrl: unknown): string {
+function resourceIdentifier(resource: string, publicUrl: string | undefined): string {
   if (publicUrl === undefined) {
-    absoluteUrl(resource, 'resource', true);
-    return resource as string;
+    readUrl(resource, 'option "resource"', IDENTIFIER_URL);
+    return resource;
   }
-  const base = absoluteUrl(publicUrl, 'publicUrl', true).href.replace(/\/$/, '');
-  const joined = typeof resource === 'string' && /^\/(?!\/)/.test(resource) ? `${base}${resource}` : undefined;
+  const base = new URL(publicUrl).href.replace(/\/$/, '');
+  const joined = /^\/(?!\/)/.test(resource) ? `${base}${resource}` : undefined;
   // Already in the form new URL() gives it: nothing for clients to normalize differently.
   if (joined === undefined || !URL.canParse(joined) || new URL(joined).href !== joined || /[?#]/.test(joined)) {
     fail('option "resource" must be a normalized path such as "/mcp" when "publicUrl" is set');
@@ -91,40 +68,26 @@ function resourceIdentifier(resource: unknown, publicUrl: unknown): string {
   return joined;
 }
 
-export function createResourceMetadata(options: ResourceMetadataOptions): ResourceMetadata {
-  if (typeof options !== 'object' || options === null) fail('resource metadata options must be an object');
-  const identifier = resourceIdentifier(options.resource, options.publicUrl);
-  const resource = new URL(identifier);
-  const scopes = options.scopesSupported;
-  if (
-    scopes !== undefined &&
-    (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && isScopeToken(s)))
-  ) {
-    fail('option "scopesSupported" must be an array of scope tokens');
-  }
-  const methods = options.bearerMethodsSupported ?? ['header'];
-  if (!Array.isArray(methods) || !methods.every((m) => m === 'header' || m === 'body' || m === 'query')) {
-    fail('option "bearerMethodsSupported" must be an array of "header", "body" and "query"');
-  }
-  if (options.resourceName !== undefined && (typeof options.resourceName !== 'string' || options.resourceName === '')) {
-    fail('option "resourceName" must be a non-empty string');
-  }
+/** The document (RFC 9728 §2): members with no value are omitted; `resource` is the identifier exactly as configured. */
+function metadataDocument(identifier: string, settings: Values<typeof RESOURCE_METADATA_OPTIONS.options>) {
+  const document: Record<string, unknown> = { resource: identifier };
+  if (settings.authorizationServers !== undefined) document.authorization_servers = settings.authorizationServers;
+  if (settings.scopesSupported !== undefined) document.scopes_supported = settings.scopesSupported;
+  document.bearer_methods_supported = [...settings.bearerMethodsSupported];
+  if (settings.resourceName !== undefined) document.resource_name = settings.resourceName;
+  if (settings.resourceDocumentation !== undefined) document.resource_documentation = settings.resourceDocumentation;
+  return document;
+}
 
+export function createResourceMetadata(options: ResourceMetadataOptions): ResourceMetadata {
+  const settings = readOptions(RESOURCE_METADATA_OPTIONS, options);
+  const identifier = resourceIdentifier(settings.resource, settings.publicUrl);
+  const resource = new URL(identifier);
   // RFC 9728 §3.1: the well-known segment goes between the host and the resource's path.
   const suffix = resource.pathname === '/' ? '' : resource.pathname;
   const path = `${WELL_KNOWN}${suffix}`;
   const url = `${resource.origin}${path}`;
-  // Members with no value are omitted (§2); `resource` is the identifier exactly as configured.
-  const document: Record<string, unknown> = { resource: identifier };
-  const servers = urlList(options.authorizationServers, 'authorizationServers');
-  if (servers !== undefined) document.authorization_servers = servers;
-  if (scopes !== undefined) document.scopes_supported = [...scopes];
-  document.bearer_methods_supported = [...methods];
-  if (options.resourceName !== undefined) document.resource_name = options.resourceName;
-  if (options.resourceDocumentation !== undefined) {
-    absoluteUrl(options.resourceDocumentation, 'resourceDocumentation', false);
-    document.resource_documentation = options.resourceDocumentation;
-  }
+  const document = metadataDocument(identifier, settings);
   const body = JSON.stringify(document);
   const headers = {
     'content-type': 'application/json',

@@ -33,33 +33,6 @@ export function normalizeHtu(uri: string): string | undefined {
   return `${url.protocol}//${normalizePercentEncoding(url.host)}${normalizePercentEncoding(url.pathname)}`;
 }
 
-/**
- * An external origin given as an option (`publicUrl`): `https://host[:port]`,
- * nothing else, so that no path prefix silently changes every `htu`.
- */
-export function validatePublicOrigin(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  const text = value instanceof URL ? value.href : value;
-  let url: URL | undefined;
-  try {
-    url = typeof text === 'string' ? new URL(text) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (
-    url === undefined ||
-    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-    url.pathname !== '/' ||
-    url.search !== '' ||
-    url.hash !== '' ||
-    url.username !== '' ||
-    url.password !== ''
-  ) {
-    throw new TypeError('auth-errors: option "publicUrl" must be an http(s) origin such as "https://api.example.com"');
-  }
-  return url.origin;
-}
-
 function pathOf(target: string): string {
   const end = target.search(/[?#]/);
   return end === -1 ? target : target.slice(0, end);

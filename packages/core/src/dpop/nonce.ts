@@ -6,7 +6,6 @@
  * secret is rotated. WebCrypto only: this module runs wherever the core does.
  */
 import { base64url } from 'jose';
-import { fail } from '../options/validate.js';
 
 export interface DpopNonceOptions {
   /** HMAC secrets of at least 32 bytes: the first signs new nonces, all of them verify. */
@@ -30,28 +29,21 @@ type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 const encoder = new TextEncoder();
 const MAX_NONCE_LENGTH = 128;
 
-function importSecret(secret: string | Uint8Array): Promise<HmacKey> {
-  const bytes = typeof secret === 'string' ? encoder.encode(secret) : secret;
-  if (!(bytes instanceof Uint8Array) || bytes.byteLength < 32) {
-    fail('option "dpop.nonce.secrets" must list secrets of at least 32 bytes');
-  }
-  return crypto.subtle.importKey('raw', new Uint8Array(bytes), { name: 'HMAC', hash: 'SHA-256' }, false, [
+function importSecret(secret: Uint8Array): Promise<HmacKey> {
+  return crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
     'sign',
     'verify',
   ]);
 }
 
-export function createNonceIssuer(options: DpopNonceOptions, now: () => number = () => Date.now()): NonceIssuer {
-  if (typeof options !== 'object' || options === null) fail('option "dpop.nonce" must be an object');
-  if (!Array.isArray(options.secrets) || options.secrets.length === 0) {
-    fail('option "dpop.nonce.secrets" must be a non-empty array');
-  }
-  const lifetime = options.lifetime ?? 300;
-  if (!Number.isSafeInteger(lifetime) || lifetime < 10 || lifetime > 86400) {
-    fail('option "dpop.nonce.lifetime" must be an integer number of seconds from 10 to 86400');
-  }
-  const keys = Promise.all(options.secrets.map(importSecret));
-  keys.catch(() => {}); // a TypeError above is thrown synchronously; this only quiets an import failure until used
+/** `settings` as options/dpop-options.ts reads `dpop.nonce`: secrets as bytes (32 or more), lifetime in seconds. */
+export function createNonceIssuer(
+  settings: { readonly secrets: readonly Uint8Array[]; readonly lifetime: number },
+  now: () => number = () => Date.now(),
+): NonceIssuer {
+  const { lifetime } = settings;
+  const keys = Promise.all(settings.secrets.map(importSecret));
+  keys.catch(() => {}); // only quiets an import failure until used
 
   const message = (expiry: string, jkt: string) => encoder.encode(`dpop-nonce:${expiry}:${jkt}`);
 

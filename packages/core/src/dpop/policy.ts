@@ -8,12 +8,12 @@
 
 import { confirmationOf, dpopRefusal } from '../credentials/confirmation.js';
 import { authUnavailable, invalidDpopProof, invalidToken, tooManyRequests, useDpopNonce } from '../errors/errors.js';
-import { ASYMMETRIC_ALGORITHMS } from '../keys/key-source-fetch.js';
-import { fail } from '../options/validate.js';
-import { DEFAULT_DPOP_ALGORITHMS, type DpopChallenge } from '../render/challenge.js';
+import type { DPOP_OPTIONS } from '../options/dpop-options.js';
+import type { Values } from '../options/fields.js';
+import type { DpopChallenge } from '../render/challenge.js';
 import type { AuthRequest } from '../request/request.js';
 import { readProperty } from '../util/safe-read.js';
-import { externalUri, hasDotSegments, validatePublicOrigin } from './htu.js';
+import { externalUri, hasDotSegments } from './htu.js';
 import { createNonceIssuer, type DpopNonceOptions, type NonceIssuer } from './nonce.js';
 import { verifyProof } from './proof.js';
 import { createMemoryReplayStore, type ReplayStore, replayKey } from './replay.js';
@@ -34,8 +34,10 @@ export interface DpopOptions {
    */
   readonly replayStore?: ReplayStore | undefined;
   /**
-   * The origin clients use (`https://api.example.com`), for `htu`. Default: what
-   * the framework reports, which honours its trusted-proxy setting only.
+   * The origin clients use (`https://api.example.com`; http only to a loopback
+   * host), for `htu`: an origin, unlike resourceMetadata's `publicUrl`, which
+   * may carry a path prefix. Default: what the framework reports, which
+   * honours its trusted-proxy setting only.
    */
   readonly publicUrl?: string | URL | undefined;
   /** `Retry-After` seconds when the replay store fails (a key over its share gets the store's own). */
@@ -64,37 +66,23 @@ function shareRetryAfter(reservation: unknown): number | undefined {
   return Number.isSafeInteger(seconds) && (seconds as number) >= 0 ? (seconds as number) : undefined;
 }
 
-function validateAlgorithms(value: unknown): readonly string[] {
-  if (value === undefined) return DEFAULT_DPOP_ALGORITHMS;
-  if (
-    !Array.isArray(value) ||
-    value.length === 0 ||
-    !value.every((alg) => typeof alg === 'string' && ASYMMETRIC_ALGORITHMS.includes(alg))
-  ) {
-    fail(`option "dpop.algorithms" must be a non-empty array of ${ASYMMETRIC_ALGORITHMS.join(', ')}`);
-  }
-  return [...new Set(value as string[])];
-}
+/** The `dpop` option as options/dpop-options.ts reads it. */
+export type DpopSettings = Values<typeof DPOP_OPTIONS>;
 
-export function createDpopPolicy(options: unknown, now: () => number = () => Date.now()): DpopPolicy | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null) fail('option "dpop" must be an object');
-  const { mode, algorithms, window = 60, nonce, replayStore, publicUrl, retryAfter } = options as DpopOptions;
-  if (mode !== 'allowed' && mode !== 'required') fail('option "dpop.mode" must be "allowed" or "required"');
-  const algs = validateAlgorithms(algorithms);
-  if (!Number.isSafeInteger(window) || window < 1 || window > 300) {
-    fail('option "dpop.window" must be an integer number of seconds from 1 to 300');
-  }
-  if (replayStore !== undefined && typeof readProperty(replayStore, 'reserve') !== 'function') {
-    fail('option "dpop.replayStore" must have a reserve(key, ttl, owner) method');
-  }
-  if (retryAfter !== undefined && (!Number.isSafeInteger(retryAfter) || retryAfter < 0)) {
-    fail('option "dpop.retryAfter" must be a non-negative integer number of seconds');
-  }
-  const publicOrigin = validatePublicOrigin(publicUrl);
+export function createDpopPolicy(
+  settings: DpopSettings | undefined,
+  now: () => number = () => Date.now(),
+): DpopPolicy | undefined {
+  if (settings === undefined) return undefined;
+  const { mode, window, nonce, publicUrl, retryAfter } = settings;
+  const algs = [...new Set(settings.algorithms)];
+  const publicOrigin = publicUrl === undefined ? undefined : new URL(publicUrl).origin;
   const issuer: NonceIssuer | undefined = nonce === undefined ? undefined : createNonceIssuer(nonce, now);
-  const store = replayStore ?? createMemoryReplayStore({}, now);
-  const shareLog = createShareLog(now);
+  const store = {
+    store: settings.replayStore ?? createMemoryReplayStore({}, now),
+    shareLog: createShareLog(now),
+    retryAfter,
+  };
   const challenge: DpopChallenge = { algs, only: mode === 'required' };
   const policy = { algorithms: algs, window };
 
@@ -129,24 +117,41 @@ export function createDpopPolicy(options: unknown, now: () => number = () => Dat
         }
         if (nonceStatus === 'renew') fresh = await issuer.issue(jkt);
       }
-      const key = await replayKey(jkt, proof.htm, proof.htu, proof.jti);
       const ttl = Math.max(1000, Math.ceil((proof.iat + window) * 1000 - now()));
-      let reservation: unknown;
-      try {
-        reservation = await store.reserve(key, ttl, proof.jkt);
-      } catch (error) {
-        throw authUnavailable({ scheme: 'DPoP', cause: error, retryAfter });
-      }
-      if (reservation === true) return { jkt, nonce: fresh };
-      if (reservation === false) throw invalidDpopProof({ detail: 'The DPoP proof was already used' });
-      const wait = shareRetryAfter(reservation);
-      if (wait === undefined) {
-        const cause = new TypeError('auth-errors: replayStore.reserve must resolve to a boolean or { retryAfter }');
-        throw authUnavailable({ scheme: 'DPoP', cause, retryAfter });
-      }
-      // RFC 6585 §4: this key sent more than its share; its credentials are fine (docs/conformance.md rules 69, 70).
-      shareLog.refused(jkt, ttl);
-      throw tooManyRequests({ scheme: 'DPoP', detail: OVER_SHARE, retryAfter: wait });
+      await reserve(store, proof, jkt, ttl);
+      return { jkt, nonce: fresh };
     },
   };
+}
+
+interface Reservations {
+  readonly store: ReplayStore;
+  readonly shareLog: ReturnType<typeof createShareLog>;
+  readonly retryAfter: number | undefined;
+}
+
+/** Records the proof in the replay store, last, so that a proof failing any other check reserves nothing. */
+async function reserve(
+  { store, shareLog, retryAfter }: Reservations,
+  proof: { readonly htm: string; readonly htu: string; readonly jti: string; readonly jkt: string },
+  jkt: string,
+  ttl: number,
+): Promise<void> {
+  const key = await replayKey(jkt, proof.htm, proof.htu, proof.jti);
+  let reservation: unknown;
+  try {
+    reservation = await store.reserve(key, ttl, proof.jkt);
+  } catch (error) {
+    throw authUnavailable({ scheme: 'DPoP', cause: error, retryAfter });
+  }
+  if (reservation === true) return;
+  if (reservation === false) throw invalidDpopProof({ detail: 'The DPoP proof was already used' });
+  const wait = shareRetryAfter(reservation);
+  if (wait === undefined) {
+    const cause = new TypeError('auth-errors: replayStore.reserve must resolve to a boolean or { retryAfter }');
+    throw authUnavailable({ scheme: 'DPoP', cause, retryAfter });
+  }
+  // RFC 6585 §4: this key sent more than its share; its credentials are fine (docs/conformance.md rules 69, 70).
+  shareLog.refused(jkt, ttl);
+  throw tooManyRequests({ scheme: 'DPoP', detail: OVER_SHARE, retryAfter: wait });
 }

@@ -8,6 +8,8 @@
  * (docs/conformance.md rule 70).
  */
 import { base64url } from 'jose';
+import { readOptions } from '../options/read.js';
+import { MEMORY_REPLAY_OPTIONS } from '../options/replay-options.js';
 import { fail } from '../options/validate.js';
 import { logLine } from '../util/log-line.js';
 import { createReplayEntries } from './replay-entries.js';
@@ -56,10 +58,9 @@ export function createMemoryReplayStore(
   options: MemoryReplayStoreOptions = {},
   now: () => number = () => Date.now(),
 ): ReplayStore {
-  const maxEntries = options.maxEntries ?? 100_000;
-  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) fail('option "maxEntries" must be a positive integer');
-  const share = options.maxEntriesPerOwner ?? Math.max(1, Math.floor(maxEntries / 10));
-  if (!Number.isSafeInteger(share) || share < 1 || share > maxEntries) {
+  const { maxEntries, maxEntriesPerOwner } = readOptions(MEMORY_REPLAY_OPTIONS, options);
+  const share = maxEntriesPerOwner ?? Math.max(1, Math.floor(maxEntries / 10));
+  if (share > maxEntries) {
     fail('option "maxEntriesPerOwner" must be a positive integer, at most maxEntries');
   }
   const entries = createReplayEntries();

@@ -13,7 +13,9 @@ import {
   insufficientUserAuthentication,
   type StepUpRequirement,
 } from '../errors/errors.js';
-import { fail, validateSeconds } from '../options/validate.js';
+import { STEP_UP_OPTIONS } from '../options/guard-options.js';
+import { readOptions } from '../options/read.js';
+import { fail } from '../options/validate.js';
 import type { AuthRequest } from '../request/request.js';
 import { readProperty } from '../util/safe-read.js';
 import { type AuthInfo, challengeContext } from './auth-info.js';
@@ -80,10 +82,8 @@ export interface StepUpOptions extends StepUpRequirement {
  * older than `maxAge` seconds, and not in the future beyond `clockTolerance`.
  */
 export function createStepUpCheck(requirement: StepUpOptions, now: () => number = Date.now): Check {
-  assertStepUp(requirement);
-  const { acrValues, maxAge } = requirement;
-  const tolerance = validateSeconds(requirement.clockTolerance, 'clockTolerance') ?? 30;
-  if (tolerance > 300) fail('option "clockTolerance" must be an integer number of seconds from 0 to 300');
+  const { acrValues, maxAge, clockTolerance: tolerance } = readOptions(STEP_UP_OPTIONS, requirement);
+  assertStepUp({ acrValues, maxAge });
   return async (auth, request) => {
     if (request.preflight) return PREFLIGHT;
     if (unauthenticated(auth)) return credentialsRequired();

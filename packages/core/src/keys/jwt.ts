@@ -9,9 +9,11 @@ import { type CryptoKey, type JWTHeaderParameters, type JWTPayload, type JWTVeri
 import { bearerRefusal, confirmationOf } from '../credentials/confirmation.js';
 import { AuthError, authUnavailable, invalidToken } from '../errors/errors.js';
 import { fromJoseCode, TOKEN_SIDE_KEY_ERRORS } from '../errors/jose-errors.js';
-import { fail, validateSeconds } from '../options/validate.js';
+import { JWT_VERIFIER_OPTIONS, type JwtSettings } from '../options/jwt-options.js';
+import { readOptions } from '../options/read.js';
+import { fail } from '../options/validate.js';
 import { readProperty } from '../util/safe-read.js';
-import { createKeySource, isKeySource, type KeySource, type KeySourceOptions } from './key-source.js';
+import { createKeySource, type KeySource, type KeySourceOptions } from './key-source.js';
 import { type LocalKeyResolver, type PublicKeyInput, publicKeyResolver, secretResolver } from './local-key.js';
 import { ASYMMETRIC_ALGORITHMS } from './public-jwk.js';
 
@@ -37,7 +39,7 @@ export interface JwtVerifierOptions {
   readonly audience: string | readonly string[];
   /** Allowed `alg` values. Default: RS256 and ES256 for keys and JWKS, HS256 for a secret. */
   readonly algorithms?: readonly string[] | undefined;
-  /** Leeway for `exp` and `nbf`, in seconds (0 to 300). Default 30. `iat` is not checked: a token's age is its `exp`. */
+  /** Leeway for `exp` and `nbf`, an integer number of seconds (0 to 300). Default 30. `iat` is not checked: a token's age is its `exp`. */
   readonly clockTolerance?: number | undefined;
   /** Accepted `typ` header values, compared as media types (`at+jwt` matches `application/AT+JWT`). Default: any. */
   readonly typ?: readonly string[] | undefined;
@@ -46,7 +48,7 @@ export interface JwtVerifierOptions {
   /** Claims that must be present, beyond `exp`. */
   readonly requiredClaims?: readonly string[] | undefined;
   /**
-   * With `jwksUrl`: the key source's options, all durations in ms. `timeoutDuration` (default 5000),
+   * With `jwksUrl`: the key source's options, all durations integer milliseconds (as jose's). `timeoutDuration` (default 5000),
    * `cooldownDuration` (30000), `cacheMaxAge` (600000), `maxStale` (86400000: keys are used for 24 h
    * past their freshness while the provider is down), `staleWaitDuration` (300: how long a request waits
    * for the refetch of an expired set before it is served from that set while the refetch goes on; 0 never
@@ -82,14 +84,6 @@ function wrapKeySource(getKey: KeySource): JWTVerifyGetKey {
   return (header, token) => getKey(header, token).catch(mark);
 }
 
-function stringList(value: unknown, option: string): string[] {
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v.length > 0)) {
-    fail(`option "${option}" must be a non-empty string or array of non-empty strings`);
-  }
-  return [...list];
-}
-
 function mediaType(typ: string): string {
   const lower = typ.toLowerCase();
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
@@ -97,40 +91,42 @@ function mediaType(typ: string): string {
 
 /** The key resolver, and whether it holds a configured local key (imported once) rather than a remote JWKS. */
 function resolveKey(
-  options: JwtVerifierOptions,
+  settings: JwtSettings,
   algorithms: readonly string[],
 ): { resolver: JWTVerifyGetKey; local?: LocalKeyResolver } {
-  const sources = [options.jwksUrl, options.keySource, options.key, options.secret].filter((v) => v !== undefined);
+  const { jwksUrl, keySource, key, secret, jwks } = settings;
+  const sources = [jwksUrl, keySource, key, secret].filter((v) => v !== undefined);
   if (sources.length !== 1) fail('give exactly one of the options "jwksUrl", "keySource", "key" and "secret"');
-  const symmetric = options.secret !== undefined;
+  const symmetric = secret !== undefined;
   const allowed = symmetric ? SYMMETRIC : ASYMMETRIC_ALGORITHMS;
   for (const alg of algorithms) {
     if (!allowed.includes(alg)) {
       fail(`option "algorithms": "${alg}" is not allowed with ${symmetric ? 'a secret' : 'a public key or JWKS'}`);
     }
   }
-  if (options.secret !== undefined) {
-    const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
-    if (!(secret instanceof Uint8Array) || secret.byteLength < 32) fail('option "secret" must be at least 32 bytes');
+  if (secret !== undefined) {
     const local = secretResolver(secret);
     return { resolver: local as JWTVerifyGetKey, local };
   }
-  if (options.key !== undefined) {
-    const local = publicKeyResolver(options.key);
+  if (key !== undefined) {
+    const local = publicKeyResolver(key);
     return { resolver: local as JWTVerifyGetKey, local };
   }
-  if (options.keySource !== undefined) {
-    if (!isKeySource(options.keySource)) fail('option "keySource" must come from createRemoteKeySource()');
-    if (options.jwks !== undefined)
+  if (keySource !== undefined) {
+    if (jwks !== undefined)
       fail('option "jwks" does not apply to a "keySource": give its options to createRemoteKeySource()');
-    return { resolver: wrapKeySource(options.keySource) };
+    return { resolver: wrapKeySource(keySource) };
   }
-  return { resolver: wrapKeySource(createKeySource(options.jwksUrl, options.jwks ?? {}, 'jwks.')) };
+  return { resolver: wrapKeySource(createKeySource(jwksUrl, jwks ?? {}, 'jwks.')) };
 }
 
 /** Builds a verifier once; options are validated here, with errors that name the bad option. */
 export function createJwtVerifier(options: JwtVerifierOptions, { allowBound = false } = {}): JwtVerifier {
-  const verify = createJwtVerification(options, { allowBound }, (verified) => verified);
+  const verify = createJwtVerification(
+    readOptions(JWT_VERIFIER_OPTIONS, options),
+    { allowBound },
+    (verified) => verified,
+  );
   return async (token) => {
     const result = await verify(token);
     if (AuthError.is(result)) throw result;
@@ -145,27 +141,17 @@ export function createJwtVerifier(options: JwtVerifierOptions, { allowBound = fa
  * rejected promise on its way to the response (the guard contract, guards/credentials-guards.ts).
  */
 export function createJwtVerification<T>(
-  options: JwtVerifierOptions,
+  settings: JwtSettings,
   { allowBound = false }: { allowBound?: boolean },
   select: (verified: VerifiedJwt) => T,
 ): (token: string) => Promise<T | AuthError> {
-  if (typeof options !== 'object' || options === null) fail('JWT options must be an object');
-  const issuer = stringList(options.issuer, 'issuer');
-  const audience = stringList(options.audience, 'audience');
-  const algorithms = options.algorithms === undefined ? undefined : stringList(options.algorithms, 'algorithms');
-  const pinned = algorithms ?? (options.secret !== undefined ? ['HS256'] : ['RS256', 'ES256']);
-  const clockTolerance = options.clockTolerance ?? 30;
-  if (typeof clockTolerance !== 'number' || !(clockTolerance >= 0 && clockTolerance <= 300)) {
-    fail('option "clockTolerance" must be a number of seconds from 0 to 300');
-  }
-  const rfc9068 = options.profile === 'rfc9068';
-  if (options.profile !== undefined && !rfc9068) fail('option "profile" must be "rfc9068" when given');
-  const typ = options.typ === undefined ? (rfc9068 ? ['at+jwt'] : undefined) : stringList(options.typ, 'typ');
-  const acceptedTypes = typ?.map(mediaType);
-  const extraClaims = options.requiredClaims === undefined ? [] : stringList(options.requiredClaims, 'requiredClaims');
+  const { issuer, audience, algorithms, clockTolerance, profile, retryAfter } = settings;
+  const pinned = algorithms ?? (settings.secret !== undefined ? ['HS256'] : ['RS256', 'ES256']);
+  const rfc9068 = profile === 'rfc9068';
+  const acceptedTypes = (settings.typ ?? (rfc9068 ? ['at+jwt'] : undefined))?.map(mediaType);
+  const extraClaims = settings.requiredClaims ?? [];
   const requiredClaims = [...new Set(['exp', ...(rfc9068 ? RFC9068_CLAIMS : []), ...extraClaims])];
-  const retryAfter = validateSeconds(options.retryAfter, 'retryAfter');
-  const { resolver, local } = resolveKey(options, pinned);
+  const { resolver, local } = resolveKey(settings, pinned);
   let key: JWTVerifyGetKey | CryptoKey = resolver;
   if (local !== undefined && pinned.length === 1) {
     // One algorithm and a local key: once imported, jose gets the CryptoKey itself and skips a resolver

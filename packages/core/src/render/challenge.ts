@@ -3,6 +3,7 @@
  * RFC 9470 §3, RFC 9728 §5.1). One challenge per field line: headless
  * Chromium ignores a Basic challenge that follows a Bearer one on one line.
  */
+import { RESOURCE_METADATA_URL, readUrl } from '../options/url.js';
 import { assertHeaderText, quote } from './header-values.js';
 
 export type AuthScheme = 'Basic' | 'Bearer' | 'DPoP';
@@ -85,22 +86,12 @@ function param(name: string, value: string): string {
   return `${name}=${quote(value)}`;
 }
 
-/** Validates an RFC 9728 metadata URL: absolute http(s), and only URI characters. */
+/** Validates an RFC 9728 metadata URL with the options' URL policy (options/url.ts). */
 function resourceMetadataParam(value: string | URL | undefined): string {
   if (value === undefined) return '';
   const text = String(value);
   assertHeaderText(text, 'resourceMetadata');
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new TypeError('auth-errors: option "resourceMetadata" must be an absolute URL');
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.href !== text || /[\s"\\]/.test(text)) {
-    throw new TypeError(
-      'auth-errors: option "resourceMetadata" must be an absolute http(s) URL in normalized form (as new URL(value).href gives it)',
-    );
-  }
+  readUrl(text, 'option "resourceMetadata"', RESOURCE_METADATA_URL);
   return `, ${param('resource_metadata', text)}`;
 }
 

@@ -6,11 +6,12 @@
 import { type AuthErrorCode, catalog } from '../errors/catalog.js';
 import type { AuthError } from '../errors/errors.js';
 import { normalize } from '../errors/normalize.js';
-import { validateFunction, validateSchemes, validateSeconds, validateTypeBase } from '../options/validate.js';
+import { readOptions } from '../options/read.js';
+import { RENDERER_OPTIONS } from '../options/renderer-options.js';
 import { type AuthScheme, createChallengeFormatter } from './challenge.js';
 import { logUnavailable } from './default-log.js';
-import { challengeLines, DEFAULT_RETRY_AFTER, formatterForRealm } from './error-challenges.js';
-import { createExtensions, type Extensions } from './extensions.js';
+import { challengeLines, formatterForRealm } from './error-challenges.js';
+import type { ExtensionMembers, Extensions } from './extensions.js';
 import { instancePath, problemDetails, problemMediaType } from './problem.js';
 import { crossOriginReadable, failureHeaders, NONE, VARY } from './response-headers.js';
 
@@ -95,16 +96,16 @@ export type Renderer<Request = unknown> = (
   native?: Request,
 ) => RenderedResponse | undefined;
 
+/** The `extensions` option as read: a function of the framework's request and the failure. */
+type ExtensionsOf<Request> = (request: Request, error: AuthError) => ExtensionMembers | undefined;
+
 /** Validates options once and builds every static part of the responses. */
 export function createRenderer<Request = unknown>(options: RenderOptions<Request> = {}): Renderer<Request> {
-  if (typeof options !== 'object' || options === null) throw new TypeError('auth-errors: options must be an object');
-  const formatter = createChallengeFormatter({ realm: options.realm, resourceMetadata: options.resourceMetadata });
-  const schemes = validateSchemes(options.schemes);
-  const typeBase = validateTypeBase(options.typeBase);
-  const retryAfter = validateSeconds(options.retryAfter, 'retryAfter') ?? DEFAULT_RETRY_AFTER;
-  const onError = validateFunction<(event: AuthErrorEvent) => void>(options.onError, 'onError') ?? logUnavailable;
-  const withInstance = options.instance === true;
-  const extensions = createExtensions<Request>(options.extensions);
+  const settings = readOptions(RENDERER_OPTIONS, options);
+  const { schemes, typeBase, retryAfter, instance: withInstance } = settings;
+  const formatter = createChallengeFormatter({ realm: settings.realm, resourceMetadata: settings.resourceMetadata });
+  const onError = settings.onError ?? logUnavailable;
+  const extensions = settings.extensions as ExtensionsOf<Request> | undefined;
 
   return (thrown, request, native) => {
     const error = normalize(thrown);
