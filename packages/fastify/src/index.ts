@@ -85,11 +85,28 @@ function routeErrorHandler(render: Render, own: ErrorHandler | undefined): Error
 }
 
 async function plugin(fastify: Parameters<FastifyPluginAsync>[0], options: AuthErrorsOptions): Promise<void> {
-  const render: Render = core.createRenderer<FastifyRequest>(options);
+  const render: Render = core.createRenderer<FastifyRequest>(rendererOptions(options));
   fastify.decorate(RENDERER, render);
   fastify.addHook('onRoute', (route) => {
     route.errorHandler = routeErrorHandler(render, route.errorHandler);
   });
+}
+
+/**
+ * The renderer's options without Fastify's own register options, which
+ * Fastify reads and also hands to the plugin (`logLevel`, `logSerializers`).
+ * A `prefix` would do nothing (fastify-plugin: the plugin covers the scope it
+ * is registered in), so it is refused rather than ignored.
+ */
+function rendererOptions(options: AuthErrorsOptions): AuthErrorsOptions {
+  if (typeof options !== 'object' || options === null) return options;
+  if ('prefix' in options) {
+    throw new TypeError(
+      'auth-errors: option "prefix" has no effect: authErrors covers the scope it is registered in; register it inside that scope instead',
+    );
+  }
+  const { logLevel: _level, logSerializers: _serializers, ...renderer } = options as Record<string, unknown>;
+  return renderer as AuthErrorsOptions;
 }
 
 /**

@@ -273,3 +273,32 @@ describe('registration', () => {
     }
   });
 });
+
+describe("Fastify's own register options", () => {
+  it('logLevel and logSerializers belong to Fastify: accepted beside the renderer options', async () => {
+    const app = Fastify();
+    await app.register(fastifyAuth.authErrors, { realm: 'staff', logLevel: 'warn', logSerializers: {} } as never);
+    app.get('/r', async () => {
+      throw fastifyAuth.credentialsRequired({ scheme: 'Basic' });
+    });
+    const res = await app.inject({ url: '/r' });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toEqual([challenge.basic('staff')]);
+  });
+
+  it('a prefix, which would do nothing, is refused naming it', async () => {
+    const app = Fastify();
+    app.register(fastifyAuth.authErrors, { prefix: '/api' } as never);
+    await expect(app.ready()).rejects.toThrow(
+      new TypeError(
+        'auth-errors: option "prefix" has no effect: authErrors covers the scope it is registered in; register it inside that scope instead',
+      ),
+    );
+  });
+
+  it('a misspelt renderer option is still refused', async () => {
+    const app = Fastify();
+    app.register(fastifyAuth.authErrors, { relm: 'x', logLevel: 'warn' } as never);
+    await expect(app.ready()).rejects.toThrow('option "relm" is not known; did you mean "realm"?');
+  });
+});
