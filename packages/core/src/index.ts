@@ -1,7 +1,7 @@
 /**
- * @auth-errors/core: what an application uses, whatever its framework. The
- * adapters (@auth-errors/express, @auth-errors/koa) re-export these names
- * next to their middleware; what adapter authors need is on the
+ * @auth-errors/core: what an application uses, whatever its framework. Every
+ * adapter (@auth-errors/express, koa, fastify, fetch) re-exports these names
+ * next to its middleware; what adapter authors need is on the
  * `@auth-errors/core/adapter` subpath.
  */
 
